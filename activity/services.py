@@ -1,0 +1,26 @@
+"""Writing the audit trail; called by every service that changes domain data."""
+
+import uuid
+
+from activity.models import Activity
+from people.models import Person
+
+
+def activity_record(
+    *,
+    actor: Person,
+    verb: str,
+    object_type: str,
+    object_uuid: uuid.UUID,
+    relationship_id: int | None = None,
+) -> Activity:
+    """Record one write. Call inside the service's transaction."""
+    assert actor.organization_id is not None
+    return Activity.objects.create(
+        organization_id=actor.organization_id,
+        actor=actor,
+        verb=verb,
+        object_type=object_type,
+        object_uuid=object_uuid,
+        relationship_id=relationship_id,
+    )

@@ -1,0 +1,32 @@
+"""Small helpers shared by views."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
+
+from people.models import Person
+
+
+class PersonRequest(HttpRequest):
+    """A request from a signed-in person (after @login_required), with htmx details."""
+
+    user: Person
+    htmx: HtmxDetails
+
+
+def no_content() -> HttpResponse:
+    return HttpResponse(status=204)
+
+
+def attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Run a service call for a plain form post; tell the person how it went."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True

@@ -1,0 +1,99 @@
+"""Pieces shared by the meeting services."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from activity.services import activity_record
+from meetings.live import note_bump
+from meetings.models import Meeting, Relationship
+from meetings.occurrences import occurrence_exists
+from people.models import Person
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone saved this text since the editor loaded it; nothing was overwritten."""
+
+    current_text: str
+    current_version: int
+    updated_by: str
+
+
+def bump_shared(relationship: Relationship) -> None:
+    """Tell open pages of both participants that something they can see changed."""
+    rows = Relationship.objects.filter(pk=relationship.pk)
+    with transaction.atomic():
+        rows.update(shared_version=F("shared_version") + 1)
+        # The update holds the row's write lock until commit: this is our own bump.
+        new_version = rows.values_list("shared_version", flat=True).get()
+    relationship.shared_version = new_version
+    note_bump(relationship.pk, new_version)
+
+
+def record(actor: Person, verb: str, obj: object, relationship: Relationship) -> None:
+    activity_record(
+        actor=actor,
+        verb=verb,
+        object_type=type(obj).__name__,
+        object_uuid=obj.uuid,  # type: ignore[attr-defined]
+        relationship_id=relationship.pk,
+    )
+
+
+def ensure_participant(relationship: Relationship, person: Person) -> None:
+    """Services trust no caller: the actor must take part in the relationship."""
+    if person.pk not in (relationship.lead_id, relationship.member_id):
+        raise PermissionDenied("Not a participant of this 1:1.")
+
+
+def ensure_writable(relationship: Relationship) -> None:
+    if relationship.status == Relationship.Status.ENDED:
+        raise PermissionDenied("This 1:1 has ended; its history is read-only.")
+
+
+def validate_text(value: str, *, limit: int, label: str, required: bool = True) -> str:
+    text = value.strip()
+    if required and not text:
+        raise ValidationError(f"{label} cannot be empty.")
+    if len(text) > limit:
+        raise ValidationError(
+            f"{label} is too long: {len(text):,} characters, the limit is {limit:,}."
+        )
+    if "\x00" in text:
+        raise ValidationError(f"{label} contains a character that cannot be stored.")
+    return text
+
+
+@transaction.atomic
+def meeting_materialize(*, relationship: Relationship, key: datetime) -> Meeting:
+    """The Meeting row of an occurrence, created on first touch; 404-style error if no such."""
+    existing = Meeting.objects.filter(relationship=relationship, occurrence_start=key).first()
+    if existing is not None:
+        return existing
+    schedules = list(relationship.schedules.all())
+    segment = occurrence_exists(schedules, key)
+    if segment is None:
+        raise ValidationError("There is no meeting at that time in this series.")
+    meeting, _ = Meeting.objects.get_or_create(
+        relationship=relationship,
+        occurrence_start=key,
+        defaults={
+            "organization_id": relationship.organization_id,
+            "start": key,
+            "duration_minutes": segment.duration_minutes,
+        },
+    )
+    return meeting
+
+
+def meeting_end(meeting: Meeting) -> datetime:
+    return meeting.start + timedelta(minutes=meeting.duration_minutes)
+
+
+def now() -> datetime:
+    return timezone.now()

@@ -1,0 +1,1 @@
+"""Thin typed views: parse, authorize through access helpers, call a service, render."""

@@ -1,0 +1,157 @@
+"""Building the relationship page and its live fragments."""
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from lib.http import PersonRequest
+from meetings.models import Meeting, Relationship, Theme
+from meetings.occurrences import Occurrence, focus
+from meetings.schedule import describe_rrule
+from meetings.selectors import (
+    agenda_points,
+    history_page,
+    later_points,
+    meeting_record,
+    open_action_items,
+    own_private_note,
+    record_has_content,
+    series_upcoming,
+)
+from playbook.models import Template
+
+PAGE_TEMPLATE = "meetings/relationship.html"
+
+
+def page_number(request: PersonRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+
+
+def search_query(request: PersonRequest) -> str:
+    return request.GET.get("q", "").strip()[:200]
+
+
+def relationship_context(
+    request: PersonRequest, relationship: Relationship, *, page: int = 1, query: str = ""
+) -> dict[str, Any]:
+    """Everything the relationship page shows, for this viewer, in a fixed number of queries."""
+    viewer = request.user
+    now = timezone.now()
+    schedules = list(relationship.schedules.all())
+    occurrences = series_upcoming(relationship, now=now, schedules=schedules)
+    current = focus(occurrences)
+    focus_meeting = current.meeting if current else None
+    later = later_points(relationship, viewer, current.key if current else None)
+    history = history_page(relationship, viewer, now=now, page=page, query=query)
+    past = [m for m in history.object_list if focus_meeting is None or m.pk != focus_meeting.pk]
+    history.object_list = past
+    # The newest meeting opens with its record; the others load theirs when opened.
+    open_record = (
+        meeting_record(relationship, viewer, past[0].pk)
+        if past and page == 1 and not query
+        else None
+    )
+    other = relationship.other_participant(viewer)
+    return {
+        "relationship": relationship,
+        "viewer": viewer,
+        "other": other,
+        "is_lead": viewer.pk == relationship.lead_id,
+        "writable": relationship.status != Relationship.Status.ENDED,
+        "schedule": schedules[-1] if schedules else None,
+        "cadence_label": describe_rrule(schedules[-1].rrule) if schedules else "",
+        "focus": current,
+        "focus_meeting": focus_meeting,
+        "points": agenda_points(relationship, viewer, current, is_focus=True),
+        "upcoming": [(o, later.get(o.key, [])) for o in occurrences if o != current],
+        "actions": open_action_items(relationship),
+        "private_note": own_private_note(focus_meeting, viewer),
+        "history": history,
+        "open_record": open_record,
+        "query": query,
+        "templates": Template.objects.filter(
+            organization_id=relationship.organization_id, is_active=True
+        ),
+        "themes": Theme.choices,
+        "now": now,
+    }
+
+
+# Partials that need only the focus meeting, its agenda and the open action items.
+LIGHT_FRAGMENTS = frozenset({"agenda", "actions", "add-point"})
+
+
+def fragment_context(request: PersonRequest, relationship: Relationship) -> dict[str, Any]:
+    """What the agenda and action-item partials show: far less than the whole page."""
+    viewer = request.user
+    now = timezone.now()
+    occurrences = series_upcoming(relationship, now=now)
+    current = focus(occurrences)
+    other = relationship.other_participant(viewer)
+    return {
+        "relationship": relationship,
+        "viewer": viewer,
+        "other": other,
+        "writable": relationship.status != Relationship.Status.ENDED,
+        "focus": current,
+        "points": agenda_points(relationship, viewer, current, is_focus=True),
+        "upcoming": [(o, []) for o in occurrences if o != current],
+        "actions": open_action_items(relationship),
+        "themes": Theme.choices,
+        "now": now,
+    }
+
+
+def render_page(
+    request: PersonRequest, relationship: Relationship, *, status: int = 200
+) -> HttpResponse:
+    context = relationship_context(
+        request, relationship, page=page_number(request), query=search_query(request)
+    )
+    return render(request, PAGE_TEMPLATE, context, status=status)
+
+
+def render_fragment(
+    request: PersonRequest, relationship: Relationship, name: str, **extra: Any
+) -> HttpResponse:
+    """Render one named partial of the relationship page (after an htmx write)."""
+    if name in LIGHT_FRAGMENTS:
+        context = fragment_context(request, relationship)
+    else:
+        context = relationship_context(request, relationship)
+    context.update(extra)
+    return render(request, f"{PAGE_TEMPLATE}#{name}", context)
+
+
+def occurrence_context(
+    request: PersonRequest, relationship: Relationship, occurrence: Occurrence
+) -> dict[str, Any]:
+    """A single occurrence's page: upcoming (its own points) or past (its record)."""
+    viewer = request.user
+    now = timezone.now()
+    current = focus(series_upcoming(relationship, now=now))
+    meeting: Meeting | None = occurrence.meeting
+    is_focus = current is not None and current.key == occurrence.key
+    is_past = not is_focus and (not occurrence.is_scheduled or occurrence.end < now)
+    record = meeting_record(relationship, viewer, meeting.pk) if is_past and meeting else None
+    other = relationship.other_participant(viewer)
+    return {
+        "relationship": relationship,
+        "viewer": viewer,
+        "other": other,
+        "writable": relationship.status != Relationship.Status.ENDED,
+        "occurrence": occurrence,
+        "is_focus": is_focus,
+        "is_past": is_past,
+        "record": record,
+        "record_visible": record is not None and record_has_content(record),
+        "points": []
+        if record
+        else agenda_points(relationship, viewer, occurrence, is_focus=is_focus),
+        "private_note": own_private_note(meeting, viewer),
+        "themes": Theme.choices,
+        "now": now,
+    }

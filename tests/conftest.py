@@ -1,0 +1,104 @@
+"""Personas shared by the whole suite.
+
+Acme has a manager (Maya) with a report (Ravi), another manager (Olga) with her
+own report (Oren), and an org admin (Ada). Otto works for another organization.
+"""
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from meetings.models import Relationship
+from meetings.schedule import Cadence, CadenceKind
+from people.models import Organization, Person
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hashing with the production hasher costs 0.4 s a person; tests need no such strength."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+def make_person(org: Organization, email: str, name: str, **fields: object) -> Person:
+    return Person.objects.create_user(
+        email=email, password=PASSWORD, name=name, organization=org, **fields
+    )
+
+
+@pytest.fixture
+def acme(db: None) -> Organization:
+    return Organization.objects.create(name="Acme")
+
+
+@pytest.fixture
+def globex(db: None) -> Organization:
+    return Organization.objects.create(name="Globex")
+
+
+@pytest.fixture
+def maya(acme: Organization) -> Person:
+    return make_person(acme, "maya@acme.test", "Maya Manager", timezone="America/New_York")
+
+
+@pytest.fixture
+def ravi(acme: Organization, maya: Person) -> Person:
+    return make_person(
+        acme, "ravi@acme.test", "Ravi Report", manager=maya, timezone="Europe/Berlin"
+    )
+
+
+@pytest.fixture
+def olga(acme: Organization) -> Person:
+    return make_person(acme, "olga@acme.test", "Olga Othermanager", timezone="UTC")
+
+
+@pytest.fixture
+def oren(acme: Organization, olga: Person) -> Person:
+    return make_person(acme, "oren@acme.test", "Oren Otherreport", manager=olga)
+
+
+@pytest.fixture
+def ada(acme: Organization) -> Person:
+    return make_person(acme, "ada@acme.test", "Ada Admin", is_org_admin=True, is_staff=True)
+
+
+@pytest.fixture
+def otto(globex: Organization) -> Person:
+    return make_person(globex, "otto@globex.test", "Otto Outsider")
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The frozen 'now' most tests use: a Monday morning in UTC."""
+    return datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def one_on_one(maya: Person, ravi: Person, now: datetime) -> Relationship:
+    """Maya and Ravi meet weekly on Tuesdays at 10:00 New York time, from 5 Jan 2027."""
+    from meetings.services.relationships import relationship_start
+
+    return relationship_start(
+        actor=maya,
+        other=ravi,
+        kind=Relationship.Kind.MANAGER,
+        cadence=Cadence(CadenceKind.WEEKLY, weekday=1),
+        first_date=date(2027, 1, 5),
+        local_time=time(10, 0),
+        timezone="America/New_York",
+        duration_minutes=30,
+        now=now,
+    )
+
+
+def client_for(person: Person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
