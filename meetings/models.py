@@ -59,6 +59,10 @@ class Relationship(models.Model):
     # Bumped by every write that both participants can see; the live view polls it.
     # Private writes never bump it, so its changes reveal nothing private.
     shared_version = models.PositiveBigIntegerField(default=0)
+    # Bumped by a participant's private writes, seen by nobody else: together with
+    # shared_version they key that participant's cached pages (meetings/pagecache.py).
+    lead_private_version = models.PositiveBigIntegerField(default=0)
+    member_private_version = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -73,6 +77,11 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"1:1 {self.uuid}"
+
+    def private_version_of(self, person: "Person") -> int:
+        return (
+            self.lead_private_version if person.pk == self.lead_id else self.member_private_version
+        )
 
     def other_participant(self, person: "Person") -> "Person":
         """The participant who is not `person` (lead and member loaded with select_related)."""

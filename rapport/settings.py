@@ -173,6 +173,19 @@ RAPPORT_LIVE_POLL_MS = int(os.environ.get("RAPPORT_LIVE_POLL_MS", "2000"))
 # Longest text accepted in a talking point, note or action item.
 RAPPORT_MAX_TEXT = 10_000
 
+# The heavy part of the relationship page and My 1:1s, per viewer (meetings/pagecache.py).
+# What changes only with the clock or outside the 1:1 shows within this many seconds;
+# 0 turns the cache off.
+RAPPORT_PAGE_CACHE_SECONDS = int(os.environ.get("RAPPORT_PAGE_CACHE_SECONDS", "60"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rapport-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,

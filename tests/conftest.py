@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from meetings.models import Relationship
@@ -24,6 +25,12 @@ def _fast_password_hashing(settings: Any) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> None:
+    """Each test starts with no cached pages (entries are per process, like the app's)."""
+    caches["pages"].clear()
 
 
 def make_person(org: Organization, email: str, name: str, **fields: object) -> Person:

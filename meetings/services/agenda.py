@@ -11,6 +11,7 @@ from django.utils import timezone
 from meetings.models import Discussion, Meeting, Relationship, TalkingPoint, Theme
 from meetings.services.common import (
     EditConflict,
+    bump_for,
     bump_shared,
     ensure_participant,
     ensure_writable,
@@ -28,8 +29,8 @@ def _label(point: TalkingPoint) -> str:
 
 def _after_write(point: TalkingPoint, *, was_private: bool | None = None) -> None:
     """Bump the live version only if the other participant can see the change."""
-    if not point.is_private or was_private is False:
-        bump_shared(point.relationship)
+    shared = not point.is_private or was_private is False
+    bump_for(point.relationship, point.author, shared=shared)
 
 
 def _next_position(relationship: Relationship) -> int:
@@ -126,8 +127,7 @@ def point_delete(*, actor: Person, point: TalkingPoint) -> None:
     if not point.is_private:
         record(actor, "point.delete", point, relationship)
     point.delete()
-    if not point.is_private:
-        bump_shared(relationship)
+    bump_for(relationship, actor, shared=not point.is_private)
 
 
 @transaction.atomic
@@ -150,8 +150,7 @@ def point_move(*, actor: Person, point: TalkingPoint, direction: int) -> None:
     point.position, neighbour.position = neighbour.position, point.position
     TalkingPoint.objects.filter(pk=point.pk).update(position=point.position)
     TalkingPoint.objects.filter(pk=neighbour.pk).update(position=neighbour.position)
-    if not (point.is_private or neighbour.is_private):
-        bump_shared(relationship)
+    bump_for(relationship, actor, shared=not (point.is_private or neighbour.is_private))
 
 
 @transaction.atomic

@@ -35,6 +35,22 @@ def bump_shared(relationship: Relationship) -> None:
     note_bump(relationship.pk, new_version)
 
 
+def bump_private(relationship: Relationship, person: Person) -> None:
+    """Tell the person's own cached pages that something only they can see changed."""
+    field = (
+        "lead_private_version" if person.pk == relationship.lead_id else "member_private_version"
+    )
+    Relationship.objects.filter(pk=relationship.pk).update(**{field: F(field) + 1})
+
+
+def bump_for(relationship: Relationship, actor: Person, *, shared: bool) -> None:
+    """After a write: bump what its readers see (shared covers both participants' pages)."""
+    if shared:
+        bump_shared(relationship)
+    else:
+        bump_private(relationship, actor)
+
+
 def record(actor: Person, verb: str, obj: object, relationship: Relationship) -> None:
     activity_record(
         actor=actor,

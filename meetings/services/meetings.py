@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from meetings.models import CarryOver, Discussion, Meeting, Rating, Relationship, TalkingPoint
 from meetings.occurrences import focus
 from meetings.services.common import (
+    bump_private,
     bump_shared,
     ensure_participant,
     ensure_writable,
@@ -159,4 +160,5 @@ def meeting_rate(*, actor: Person, meeting: Meeting, score: int) -> Rating:
     rating, _ = Rating.objects.update_or_create(
         meeting=meeting, rater=actor, defaults={"score": score}
     )
+    bump_private(meeting.relationship, actor)
     return rating

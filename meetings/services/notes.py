@@ -7,6 +7,7 @@ from django.utils import timezone
 from meetings.models import Meeting, PrivateNote
 from meetings.services.common import (
     EditConflict,
+    bump_private,
     bump_shared,
     ensure_participant,
     ensure_writable,
@@ -57,4 +58,5 @@ def private_note_save(
         note.refresh_from_db()
         raise EditConflict(note.text, note.version, actor.name)
     note.refresh_from_db()
+    bump_private(meeting.relationship, actor)
     return note

@@ -1,5 +1,7 @@
 """My 1:1s: every relationship I take part in, at a glance."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -7,26 +9,45 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from lib.http import PersonRequest
+from meetings.access import relationships_of
+from meetings.pagecache import cached_part, viewer_key
 from meetings.selectors import home_rows
 
 
 @login_required
 @require_GET
 def home(request: PersonRequest) -> HttpResponse:
+    viewer = request.user
+    versions = (
+        relationships_of(viewer)
+        .order_by("pk")
+        .values_list(
+            "uuid", "shared_version", "lead_id", "lead_private_version", "member_private_version"
+        )
+    )
+    key = viewer_key(
+        request,
+        "home",
+        *(
+            f"{uuid}:{shared}:{lead_private if lead_id == viewer.pk else member_private}"
+            for uuid, shared, lead_id, lead_private, member_private in versions
+        ),
+    )
+    body = cached_part(request, key, "meetings/home.html#body", lambda: _home_context(request))
+    return render(request, "meetings/home.html", {"body": body})
+
+
+def _home_context(request: PersonRequest) -> dict[str, Any]:
     now = timezone.now()
     today = timezone.localdate()
     current, past = home_rows(request.user, now=now, today=today)
     my_items = [item for row in current for item in row.my_open_items]
     overdue = [item for row in current + past for item in row.overdue_items]
-    return render(
-        request,
-        "meetings/home.html",
-        {
-            "rows": current,
-            "past_rows": past,
-            "open_count": len(my_items),
-            "overdue_count": len(overdue),
-            "has_reports": request.user.reports.filter(is_active=True).exists(),
-            "today": today,
-        },
-    )
+    return {
+        "rows": current,
+        "past_rows": past,
+        "open_count": len(my_items),
+        "overdue_count": len(overdue),
+        "has_reports": request.user.reports.filter(is_active=True).exists(),
+        "today": today,
+    }

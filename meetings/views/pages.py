@@ -9,6 +9,7 @@ from django.utils import timezone
 from lib.http import PersonRequest
 from meetings.models import Meeting, Relationship, Theme
 from meetings.occurrences import Occurrence, focus
+from meetings.pagecache import cached_part, viewer_key
 from meetings.schedule import describe_rrule
 from meetings.selectors import (
     agenda_points,
@@ -108,9 +109,24 @@ def fragment_context(request: PersonRequest, relationship: Relationship) -> dict
 def render_page(
     request: PersonRequest, relationship: Relationship, *, status: int = 200
 ) -> HttpResponse:
-    context = relationship_context(
-        request, relationship, page=page_number(request), query=search_query(request)
+    """The whole page; its body comes from the viewer's page cache when nothing changed."""
+    page, query = page_number(request), search_query(request)
+    key = viewer_key(
+        request,
+        "relationship",
+        relationship.uuid,
+        relationship.shared_version,
+        relationship.private_version_of(request.user),
+        page,
+        query,
     )
+    body = cached_part(
+        request,
+        key,
+        f"{PAGE_TEMPLATE}#body",
+        lambda: relationship_context(request, relationship, page=page, query=query),
+    )
+    context = {"body": body, "other": relationship.other_participant(request.user)}
     return render(request, PAGE_TEMPLATE, context, status=status)
 
 
