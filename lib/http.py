@@ -21,6 +21,13 @@ def no_content() -> HttpResponse:
     return HttpResponse(status=204)
 
 
+def no_swap() -> HttpResponse:
+    """A successful htmx answer that changes nothing on the page (the form still resets)."""
+    response = HttpResponse(status=200)
+    response["HX-Reswap"] = "none"
+    return response
+
+
 def attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
     """Run a service call for a plain form post; tell the person how it went."""
     try:

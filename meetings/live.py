@@ -40,6 +40,11 @@ def version_header(bumps: list[tuple[int, int]]) -> str | None:
     return f"{versions[0] - 1} {versions[-1]}"
 
 
+def mark_incomplete(response: HttpResponse) -> None:
+    """This write's response does not hold all it changed: let the page poll for the rest."""
+    response.rapport_incomplete = True  # type: ignore[attr-defined]
+
+
 class LiveVersionMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -52,6 +57,7 @@ class LiveVersionMiddleware:
         finally:
             _bumps.reset(token)
         is_htmx = request.headers.get("HX-Request") == "true"
-        if header is not None and is_htmx and 200 <= response.status_code < 300:
+        complete = not getattr(response, "rapport_incomplete", False)
+        if header is not None and is_htmx and complete and 200 <= response.status_code < 300:
             response[HEADER] = header
         return response

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -26,13 +26,19 @@ class EditConflict(Exception):
 
 def bump_shared(relationship: Relationship) -> None:
     """Tell open pages of both participants that something they can see changed."""
-    rows = Relationship.objects.filter(pk=relationship.pk)
-    with transaction.atomic():
-        rows.update(shared_version=F("shared_version") + 1)
-        # The update holds the row's write lock until commit: this is our own bump.
-        new_version = rows.values_list("shared_version", flat=True).get()
-    relationship.shared_version = new_version
-    note_bump(relationship.pk, new_version)
+    # One statement that also returns the version it made (PostgreSQL and SQLite
+    # 3.35+ both have RETURNING): no other write can slip between bump and read.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Relationship._meta.db_table} SET shared_version = shared_version + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING shared_version",
+            [relationship.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the relationship is gone: nothing to tell
+        return
+    relationship.shared_version = row[0]
+    note_bump(relationship.pk, row[0])
 
 
 def bump_private(relationship: Relationship, person: Person) -> None:

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -50,3 +51,9 @@ def describe_rrule_filter(rule: str) -> str:
 def key_slug(value: datetime) -> str:
     """An occurrence key for URLs, always in UTC whatever the viewer's zone."""
     return _key_slug(value)
+
+
+@register.simple_tag
+def live_poll_interval() -> str:
+    """How often an open page asks for changes, as an htmx interval (RAPPORT_LIVE_POLL_MS)."""
+    return f"{settings.RAPPORT_LIVE_POLL_MS}ms"

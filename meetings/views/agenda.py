@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lib.http import PersonRequest
+from lib.http import PersonRequest, no_swap
 from meetings.access import (
     occurrence_for,
     point_for,
@@ -18,9 +19,10 @@ from meetings.access import (
     require_open,
 )
 from meetings.forms import PointEditForm, PointForm
+from meetings.live import mark_incomplete
 from meetings.models import Relationship, TalkingPoint
-from meetings.occurrences import parse_key_slug
-from meetings.selectors import quietest_themes
+from meetings.occurrences import focus, parse_key_slug
+from meetings.selectors import quietest_themes, series_upcoming
 from meetings.services.agenda import (
     point_add,
     point_delete,
@@ -69,9 +71,10 @@ def point_add_view(request: PersonRequest, relationship_uuid: UUID) -> HttpRespo
     ok, planned_for = _planned_for(relationship, request.POST.get("planned_for", ""))
     if not ok:
         form.add_error("planned_for", "Choose one of the upcoming meetings.")
+    point = None
     if form.is_valid():
         try:
-            point_add(
+            point = point_add(
                 actor=request.user,
                 relationship=relationship,
                 text=form.cleaned_data["text"],
@@ -81,7 +84,7 @@ def point_add_view(request: PersonRequest, relationship_uuid: UUID) -> HttpRespo
             )
         except ValidationError as exc:
             form.add_error("text", exc)
-    if form.errors:
+    if form.errors or point is None:
         if request.htmx:
             response = render_fragment(request, relationship, "add-point", point_form=form)
             response.status_code = 400
@@ -91,10 +94,32 @@ def point_add_view(request: PersonRequest, relationship_uuid: UUID) -> HttpRespo
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("meetings:relationship", relationship.uuid)
     if request.htmx:
-        return render_fragment(request, relationship, "agenda")
+        if planned_for is None:
+            return _appended_point(request, relationship, point)
+        # Raised for a later meeting: nothing on this agenda changes; the live poll
+        # brings the "Coming up" list (the response does not hold it).
+        response = no_swap()
+        mark_incomplete(response)
+        return response
     if planned_for is not None:
         return redirect("meetings:meeting", relationship.uuid, request.POST["planned_for"])
     return redirect("meetings:relationship", relationship.uuid)
+
+
+def _appended_point(
+    request: PersonRequest, relationship: Relationship, point: TalkingPoint
+) -> HttpResponse:
+    """Just the new row, for the end of the agenda (a new point comes after every other)."""
+    point.discussed_here = False  # type: ignore[attr-defined]
+    point.times_carried = 0  # type: ignore[attr-defined]
+    context = {
+        "point": point,
+        "viewer": request.user,
+        "relationship": relationship,
+        "writable": True,
+        "focus": focus(series_upcoming(relationship, now=timezone.now())),
+    }
+    return render(request, f"{PARTS}#point", context)
 
 
 def _point_row(request: PersonRequest, point: TalkingPoint, **extra: object) -> HttpResponse:

@@ -44,7 +44,11 @@ def test_each_side_sees_the_others_points_live_but_never_a_private_one(
         page.goto(relationship_url(upcoming_1on1))
         expect(page.get_by_role("heading", name="Next meeting")).to_be_visible()
 
+    expect(agenda(maya_page).get_by_text("Nothing on the agenda yet")).to_be_visible()
     add_point(maya_page, "How is onboarding going?")
+    # The new row arrives alone, after the "nothing yet" line, which now hides.
+    expect(agenda(maya_page).get_by_text("Nothing on the agenda yet")).to_be_hidden()
+    expect(agenda(maya_page).get_by_role("listitem")).to_have_count(1)
     expect(agenda(ravi_page).get_by_text("How is onboarding going?", exact=True)).to_be_visible(
         timeout=LIVE_TIMEOUT_MS
     )

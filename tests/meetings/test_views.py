@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -230,6 +231,47 @@ class TestLiveAndHistory:
         assert plain.status_code == 302
         assert HEADER not in plain
         assert Relationship.objects.get(pk=one_on_one.pk).shared_version == version + 2
+
+    def test_the_poll_interval_follows_the_setting(
+        self, one_on_one: Relationship, ravi: Person, settings: Any
+    ) -> None:
+        settings.RAPPORT_LIVE_POLL_MS = 3500
+        settings.RAPPORT_PAGE_CACHE_SECONDS = 0
+        body = client_for(ravi).get(page_of(one_on_one)).content.decode()
+        assert 'hx-trigger="every 3500ms"' in body
+
+    def test_an_htmx_add_answers_with_just_the_new_row(
+        self, one_on_one: Relationship, ravi: Person
+    ) -> None:
+        point_add(actor=ravi, relationship=one_on_one, text="Already there")
+        url = reverse("meetings:point_add", args=[one_on_one.uuid])
+        response = client_for(ravi).post(
+            url, {"text": "Brand new", "theme": "career"}, headers=HTMX
+        )
+        body = response.content.decode()
+        new = TalkingPoint.objects.get(text="Brand new")
+        assert response.status_code == 200
+        assert body.lstrip().startswith(f'<li id="point-{new.uuid}"')
+        assert body.count("<li") == 1
+        assert "Already there" not in body
+        # Its "discussed" box is for the meeting the agenda is for: 5 Jan at 10:00 New York.
+        assert 'name="meeting" value="20270105T150000Z"' in body
+
+    def test_an_htmx_add_for_a_later_meeting_leaves_the_agenda_alone(
+        self, one_on_one: Relationship, ravi: Person
+    ) -> None:
+        url = reverse("meetings:point_add", args=[one_on_one.uuid])
+        response = client_for(ravi).post(
+            url,
+            {"text": "For the week after", "theme": "other", "planned_for": "20270112T150000Z"},
+            headers=HTMX,
+        )
+        assert response.status_code == 200
+        assert response["HX-Reswap"] == "none"
+        # "Coming up" changed but is not in the answer: the page must poll for it.
+        assert HEADER not in response
+        point = TalkingPoint.objects.get(text="For the week after")
+        assert point.planned_for == datetime(2027, 1, 12, 15, 0, tzinfo=UTC)
 
     def test_history_search_finds_meetings_by_their_notes(
         self, one_on_one: Relationship, maya: Person
