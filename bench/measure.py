@@ -25,6 +25,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from meetings.models import Relationship  # noqa: E402
+from meetings.pagecache import ALIAS as PAGE_CACHE  # noqa: E402
 from people.models import Organization  # noqa: E402
 
 
@@ -111,7 +112,7 @@ def main() -> None:
         rel.talking_points.filter(text__startswith="Benchmark point ").delete()
 
     def forget_pages() -> None:
-        caches["pages"].clear()
+        caches[PAGE_CACHE].clear()
 
     with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
         results = [

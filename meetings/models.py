@@ -78,10 +78,12 @@ class Relationship(models.Model):
     def __str__(self) -> str:
         return f"1:1 {self.uuid}"
 
+    def private_version_field(self, person: "Person") -> str:
+        """The counter bumped by `person`'s private writes (they are lead or member)."""
+        return "lead_private_version" if person.pk == self.lead_id else "member_private_version"
+
     def private_version_of(self, person: "Person") -> int:
-        return (
-            self.lead_private_version if person.pk == self.lead_id else self.member_private_version
-        )
+        return int(getattr(self, self.private_version_field(person)))
 
     def other_participant(self, person: "Person") -> "Person":
         """The participant who is not `person` (lead and member loaded with select_related)."""

@@ -12,6 +12,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from meetings.models import Relationship
+from meetings.pagecache import ALIAS as PAGE_CACHE
 from meetings.schedule import Cadence, CadenceKind
 from people.models import Organization, Person
 
@@ -30,7 +31,7 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _empty_page_cache() -> None:
     """Each test starts with no cached pages (entries are per process, like the app's)."""
-    caches["pages"].clear()
+    caches[PAGE_CACHE].clear()
 
 
 def make_person(org: Organization, email: str, name: str, **fields: object) -> Person:

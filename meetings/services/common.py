@@ -43,9 +43,7 @@ def bump_shared(relationship: Relationship) -> None:
 
 def bump_private(relationship: Relationship, person: Person) -> None:
     """Tell the person's own cached pages that something only they can see changed."""
-    field = (
-        "lead_private_version" if person.pk == relationship.lead_id else "member_private_version"
-    )
+    field = relationship.private_version_field(person)
     Relationship.objects.filter(pk=relationship.pk).update(**{field: F(field) + 1})
 
 

@@ -112,22 +112,22 @@ def _appended_point(
     """Just the new row, for the end of the agenda (a new point comes after every other)."""
     point.discussed_here = False  # type: ignore[attr-defined]
     point.times_carried = 0  # type: ignore[attr-defined]
-    context = {
-        "point": point,
-        "viewer": request.user,
-        "relationship": relationship,
-        "writable": True,
-        "focus": focus(series_upcoming(relationship, now=timezone.now())),
-    }
-    return render(request, f"{PARTS}#point", context)
+    current = focus(series_upcoming(relationship, now=timezone.now()))
+    return _point_row(request, point, partial="point", focus=current)
 
 
-def _point_row(request: PersonRequest, point: TalkingPoint, **extra: object) -> HttpResponse:
+def _point_row(
+    request: PersonRequest,
+    point: TalkingPoint,
+    *,
+    partial: str = "point-editor",
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
+    """One point's row: as shown on the agenda ("point") or being edited ("point-editor")."""
     context = {"point": point, "viewer": request.user, "relationship": point.relationship,
                "writable": point.relationship.status != Relationship.Status.ENDED, **extra}  # fmt: skip
-    return render(
-        request, f"{PARTS}#point-editor", context, status=int(str(extra.get("status", 200)))
-    )
+    return render(request, f"{PARTS}#{partial}", context, status=status)
 
 
 @login_required

@@ -21,17 +21,12 @@ def home(request: PersonRequest) -> HttpResponse:
     versions = (
         relationships_of(viewer)
         .order_by("pk")
-        .values_list(
-            "uuid", "shared_version", "lead_id", "lead_private_version", "member_private_version"
-        )
+        .only("uuid", "shared_version", "lead_id", "lead_private_version", "member_private_version")
     )
     key = viewer_key(
         request,
         "home",
-        *(
-            f"{uuid}:{shared}:{lead_private if lead_id == viewer.pk else member_private}"
-            for uuid, shared, lead_id, lead_private, member_private in versions
-        ),
+        *(f"{r.uuid}:{r.shared_version}:{r.private_version_of(viewer)}" for r in versions),
     )
     body = cached_part(request, key, "meetings/home.html#body", lambda: _home_context(request))
     return render(request, "meetings/home.html", {"body": body})

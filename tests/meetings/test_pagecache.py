@@ -7,6 +7,7 @@ writer's own private one), so each test caches a page, writes, and fetches again
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -14,7 +15,13 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.models import Relationship, TalkingPoint
-from meetings.services.agenda import point_add, point_delete, point_edit, point_move
+from meetings.services.agenda import (
+    point_add,
+    point_delete,
+    point_edit,
+    point_move,
+    point_set_discussed,
+)
 from meetings.services.common import meeting_materialize
 from meetings.services.meetings import meeting_close, meeting_rate
 from meetings.services.notes import private_note_save
@@ -64,24 +71,29 @@ def _private_point(relationship: Relationship, author: Person) -> TalkingPoint:
     return point_add(actor=author, relationship=relationship, text="Salary", is_private=True)
 
 
-PrivateWrite = Callable[[Relationship, Person], str]
+# A private write: it sets up what it needs, calls `cache` once both pages are cached
+# as they stand, then writes, and returns a marker the author's page must now show.
+PrivateWrite = Callable[[Relationship, Person, Callable[[], None]], str]
 
 
-def _add(relationship: Relationship, author: Person) -> str:
+def _add(relationship: Relationship, author: Person, cache: Callable[[], None]) -> str:
+    cache()
     _private_point(relationship, author)
     return "Salary"
 
 
-def _edit(relationship: Relationship, author: Person) -> str:
+def _edit(relationship: Relationship, author: Person, cache: Callable[[], None]) -> str:
     point = _private_point(relationship, author)
+    cache()
     point_edit(actor=author, point=point, text="Salary band", theme="career",
                is_private=True, base_version=point.version)  # fmt: skip
     return "Salary band"
 
 
-def _move(relationship: Relationship, author: Person) -> str:
+def _move(relationship: Relationship, author: Person, cache: Callable[[], None]) -> str:
     shared = point_add(actor=author, relationship=relationship, text="Roadmap")
     point = _private_point(relationship, author)
+    cache()
     point_move(actor=author, point=point, direction=-1)
     shared.refresh_from_db()
     point.refresh_from_db()
@@ -89,33 +101,66 @@ def _move(relationship: Relationship, author: Person) -> str:
     return "Salary</p>"
 
 
-def _note(relationship: Relationship, author: Person) -> str:
+def _discussed(relationship: Relationship, author: Person, cache: Callable[[], None]) -> str:
+    point = _private_point(relationship, author)
+    cache()
+    point_set_discussed(actor=author, point=point, meeting_key=FIRST, discussed=True)
+    return f'id="point-{point.uuid}" class="point is-discussed is-private"'
+
+
+def _note(relationship: Relationship, author: Person, cache: Callable[[], None]) -> str:
     meeting = meeting_materialize(relationship=relationship, key=FIRST)
+    cache()
     private_note_save(actor=author, meeting=meeting, text="Remember the visa", base_version=0)
     return "Remember the visa"
 
 
-@pytest.mark.parametrize("write", [_add, _edit, _move, _note], ids=lambda w: w.__name__)
+@pytest.mark.parametrize("write", [_add, _edit, _move, _discussed, _note], ids=lambda w: w.__name__)
 def test_my_private_write_shows_at_once_for_me_only(
     one_on_one: Relationship, maya: Person, ravi: Person, write: PrivateWrite
 ) -> None:
     ravi_client, maya_client = client_for(ravi), client_for(maya)
-    before_for_maya = page(maya_client, one_on_one)
-    page(ravi_client, one_on_one)
-    shared_version = Relationship.objects.get(pk=one_on_one.pk).shared_version
+    cached: dict[str, object] = {}
 
-    marker = write(one_on_one, ravi)
+    def cache() -> None:
+        cached["maya"] = page(maya_client, one_on_one)
+        cached["ravi"] = page(ravi_client, one_on_one)
+        relationship = Relationship.objects.get(pk=one_on_one.pk)
+        cached["shared"] = relationship.shared_version
+        cached["private"] = relationship.member_private_version
 
+    marker = write(one_on_one, ravi, cache)
+
+    before = str(cached["ravi"])
+    if write is _move:  # cached with the private point last
+        assert before.index("Roadmap</p>") < before.index("Salary</p>")
+    else:
+        assert marker not in before
     mine = page(ravi_client, one_on_one)
     assert marker in mine
     if write is _move:  # the private point now comes first
         assert mine.index("Salary</p>") < mine.index("Roadmap</p>")
     relationship = Relationship.objects.get(pk=one_on_one.pk)
-    assert relationship.member_private_version > 0
+    assert relationship.member_private_version > int(str(cached["private"]))
     if write is not _move:
         # Maya's key did not move: her cached page is served, and it is the same page.
-        assert relationship.shared_version == shared_version
-        assert main_of(page(maya_client, one_on_one)) == main_of(before_for_maya)
+        assert relationship.shared_version == cached["shared"]
+        assert main_of(page(maya_client, one_on_one)) == main_of(str(cached["maya"]))
+
+
+def test_my_1on1s_counts_my_private_point_at_once_and_only_for_me(
+    one_on_one: Relationship, maya: Person, ravi: Person
+) -> None:
+    ravi_client, maya_client = client_for(ravi), client_for(maya)
+    point_add(actor=maya, relationship=one_on_one, text="Shared")
+    assert "1 talking point" in home(ravi_client)
+    before_for_maya = home(maya_client)
+    assert "1 talking point" in before_for_maya
+
+    _private_point(one_on_one, ravi)
+
+    assert "2 talking points" in home(ravi_client)
+    assert main_of(home(maya_client)) == main_of(before_for_maya)
 
 
 def test_deleting_my_private_point_removes_it_at_once(
@@ -142,10 +187,10 @@ def test_my_rating_shows_at_once(
 
 
 def test_what_changes_with_the_clock_alone_shows_within_the_cache_lifetime(
-    one_on_one: Relationship, ravi: Person, clock: time_machine.Traveller, settings: object
+    one_on_one: Relationship, ravi: Person, clock: time_machine.Traveller, settings: Any
 ) -> None:
     client = client_for(ravi)
-    lifetime = timedelta(seconds=settings.RAPPORT_PAGE_CACHE_SECONDS)  # type: ignore[attr-defined]
+    lifetime = timedelta(seconds=settings.RAPPORT_PAGE_CACHE_SECONDS)
     clock.move_to(FIRST - lifetime / 3)
     assert "Next meeting" in page(client, one_on_one)
     clock.move_to(FIRST + lifetime / 3)  # the meeting began; the cached page is still fresh
@@ -190,3 +235,12 @@ def test_a_page_cached_for_one_person_is_never_served_to_another(
     _private_point(one_on_one, ravi)
     assert "Salary" in page(client_for(ravi), one_on_one)
     assert "Salary" not in page(client_for(maya), one_on_one)
+
+
+def test_the_cached_pages_show_no_template_syntax(one_on_one: Relationship, ravi: Person) -> None:
+    """A comment or tag that Django did not parse (say, a {# #} over two lines) shows as text."""
+    client = client_for(ravi)
+    for html in (page(client, one_on_one), home(client)):
+        text = main_of(html)
+        for syntax in ("{#", "#}", "{%", "%}", "{{", "}}"):
+            assert syntax not in text
