@@ -6,6 +6,7 @@ view runs on the same stack, so the ratio shows what the pages themselves cost.
 """
 
 import argparse
+import gc
 import os
 import statistics
 import time
@@ -23,10 +24,23 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from activity.models import Activity  # noqa: E402
+from bench.urls import BARE_WRITE_VERB  # noqa: E402
 from meetings.models import Relationship  # noqa: E402
+from meetings.occurrences import focus  # noqa: E402
 from meetings.pagecache import ALIAS as PAGE_CACHE  # noqa: E402
+from meetings.selectors import series_upcoming  # noqa: E402
 from people.models import Organization  # noqa: E402
+
+
+@dataclass
+class Scenario:
+    name: str
+    call: Callable[[int], int]
+    # Runs untimed after each call (so added data does not pile up, or caches are emptied).
+    cleanup: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -38,16 +52,7 @@ class Result:
     rps: float
 
 
-def measure(
-    name: str,
-    call: Callable[[int], int],
-    requests: int,
-    cleanup: Callable[[], None] = lambda: None,
-) -> Result:
-    """Time `requests` calls; `cleanup` runs untimed after each (so data does not pile up)."""
-    for i in range(min(20, requests)):  # warm caches and connections
-        call(i)
-        cleanup()
+def count_queries(scenario: Scenario) -> int:
     executed: list[str] = []
 
     def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
@@ -56,24 +61,47 @@ def measure(
 
     # Django clears its own query log when a request starts, so count with a wrapper.
     with connection.execute_wrapper(count):
-        status = call(requests)
-    cleanup()
-    assert status < 400, f"{name} answered {status}"
-    durations = []
+        status = scenario.call(-1)
+    scenario.cleanup()
+    assert status < 400, f"{scenario.name} answered {status}"
+    return len(executed)
+
+
+def measure(scenarios: list[Scenario], requests: int) -> list[Result]:
+    """Time `requests` calls of each scenario, interleaved round by round.
+
+    Interleaving spreads any drift of the machine (other load, CPU frequency)
+    over every scenario alike, so the ratios to the bare view stay fair.
+    """
+    for i in range(min(20, requests)):  # warm caches, connections, prepared statements
+        for scenario in scenarios:
+            scenario.call(i)
+            scenario.cleanup()
+    queries = [count_queries(scenario) for scenario in scenarios]
+    durations: list[list[float]] = [[] for _ in scenarios]
+    gc.freeze()  # what is alive now lives on: collections then only walk new objects
     for i in range(requests):
-        t0 = time.perf_counter()
-        call(i)
-        durations.append((time.perf_counter() - t0) * 1000)
-        cleanup()
-    total_seconds = sum(durations) / 1000
-    durations.sort()
-    return Result(
-        name=name,
-        median_ms=statistics.median(durations),
-        p95_ms=durations[int(len(durations) * 0.95) - 1],
-        queries=len(executed),
-        rps=requests / total_seconds,
-    )
+        for scenario, times in zip(scenarios, durations, strict=True):
+            # Each request starts from a clean heap, so none pays for the garbage
+            # the request before it left (untimed, like the cleanups).
+            gc.collect()
+            t0 = time.perf_counter()
+            scenario.call(i)
+            times.append((time.perf_counter() - t0) * 1000)
+            scenario.cleanup()
+    results = []
+    for scenario, times, n in zip(scenarios, durations, queries, strict=True):
+        times.sort()
+        results.append(
+            Result(
+                name=scenario.name,
+                median_ms=statistics.median(times),
+                p95_ms=times[int(len(times) * 0.95) - 1],
+                queries=n,
+                rps=len(times) / (sum(times) / 1000),
+            )
+        )
+    return results
 
 
 def main() -> None:
@@ -95,6 +123,7 @@ def main() -> None:
     manager = rel.lead
     people = org.people.count()
     meetings = rel.n
+    started = timezone.now()
     client = Client()
     client.force_login(manager)
     page_url = f"/1on1s/{rel.uuid}/"
@@ -103,49 +132,73 @@ def main() -> None:
     def get(url: str) -> Callable[[int], int]:
         return lambda i: client.get(url).status_code
 
+    # What the page's add form sends along: the meeting its agenda shows.
+    current = focus(series_upcoming(rel, now=timezone.now()))
+    page_focus = current.slug if current else ""
+
     def add_point(i: int) -> int:
-        return client.post(
-            point_url, {"text": f"Benchmark point {i}", "theme": "other"}, HTTP_HX_REQUEST="true"
-        ).status_code
+        data = {"text": f"Benchmark point {i}", "theme": "other", "focus": page_focus}
+        return client.post(point_url, data, HTTP_HX_REQUEST="true").status_code
 
     def remove_added_points() -> None:
         rel.talking_points.filter(text__startswith="Benchmark point ").delete()
 
+    def bare_write(i: int) -> int:
+        return client.post("/__bench__/bare-write/", HTTP_HX_REQUEST="true").status_code
+
+    def remove_bench_activity() -> None:
+        Activity.objects.filter(verb__in=[BARE_WRITE_VERB, "point.add"], actor=manager).filter(
+            object_type__in=["Bench", "TalkingPoint"], created_at__gte=started
+        ).delete()
+
     def forget_pages() -> None:
         caches[PAGE_CACHE].clear()
 
-    with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
-        results = [
-            measure("bare view (same stack)", get("/__bench__/bare/"), args.requests),
-            measure("relationship page", get(page_url), args.requests),
-            measure("My 1:1s", get("/"), args.requests),
-            measure("add a talking point", add_point, args.requests, remove_added_points),
+    bare = Scenario("bare view (same stack)", get("/__bench__/bare/"))
+    # Each group runs interleaved with bare requests, and is compared with those.
+    # Writes empty the page cache (they bump the version), so reads served from the
+    # cache run in a group of their own.
+    groups = [
+        [bare, Scenario("relationship page", get(page_url)), Scenario("My 1:1s", get("/"))],
+        [
+            bare,
+            Scenario("add a talking point", add_point, remove_added_points),
+            # For comparison: a write that inserts one row in a transaction, renders nothing.
+            Scenario("bare write (same stack)", bare_write, remove_bench_activity),
             # For comparison: every request renders afresh (the page cache emptied first).
-            measure("relationship, fresh", get(page_url), args.requests, forget_pages),
-            measure("My 1:1s, fresh", get("/"), args.requests, forget_pages),
-        ]
+            Scenario("relationship, fresh", get(page_url), forget_pages),
+            Scenario("My 1:1s, fresh", get("/"), forget_pages),
+        ],
+    ]
+    with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
+        measured = [measure(group, args.requests) for group in groups]
 
-    bare = results[0].rps
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(
         f"\nRapport benchmark · {engine} · {people:,} people · "
         f"relationship with {meetings} meetings · {args.requests} requests each\n"
     )
     print(f"{'':26} {'median':>9} {'p95':>9} {'queries':>8} {'req/s':>8} {'vs bare':>8}")
-    for r in results:
-        print(
-            f"{r.name:26} {r.median_ms:7.1f}ms {r.p95_ms:7.1f}ms {r.queries:8d} "
-            f"{r.rps:8.0f} {r.rps / bare:7.0%}"
-        )
+    ratio: dict[str, float] = {}
+    by_name: dict[str, Result] = {}
+    for results in measured:
+        for r in results:
+            ratio[r.name] = r.rps / results[0].rps
+            by_name.setdefault(r.name, r)
+            print(
+                f"{r.name:26} {r.median_ms:7.1f}ms {r.p95_ms:7.1f}ms {r.queries:8d} "
+                f"{r.rps:8.0f} {ratio[r.name]:7.0%}"
+            )
     targets = {"relationship page": 0.25, "My 1:1s": 0.25, "add a talking point": 0.40}
     print()
-    for r in results[1:]:
-        if r.name not in targets:
-            continue
-        verdict = "ok" if r.rps / bare >= targets[r.name] else "BELOW TARGET"
-        print(
-            f"{r.name}: {r.rps / bare:.0%} of bare throughput (target {targets[r.name]:.0%}) {verdict}"
-        )
+    for name, target in targets.items():
+        verdict = "ok" if ratio[name] >= target else "BELOW TARGET"
+        print(f"{name}: {ratio[name]:.0%} of bare throughput (target {target:.0%}) {verdict}")
+    add, floor = by_name["add a talking point"], by_name["bare write (same stack)"]
+    print(
+        f"(a bare one-row write runs at {ratio[floor.name]:.0%} of the bare view; "
+        f"adding a point at {add.rps / floor.rps:.0%} of that write)"
+    )
 
 
 if __name__ == "__main__":

@@ -107,6 +107,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, and statements prepared once a connection has
+    # run them a few times: PostgreSQL then skips parsing and planning, which cost
+    # more than running Rapport's small indexed queries. Behind a pooler without
+    # prepared-statement support (PgBouncer before 1.21 in transaction mode), set
+    # DATABASE_PREPARE_THRESHOLD=off.
+    threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
+    if threshold != "off" and not threshold.isdigit():
+        raise ImproperlyConfigured(
+            f"DATABASE_PREPARE_THRESHOLD must be a number of runs or off, not {threshold!r}"
+        )
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": None if threshold == "off" else int(threshold),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

@@ -5,7 +5,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetings.models import Discussion, Meeting, Relationship, TalkingPoint, Theme
@@ -36,6 +37,18 @@ def _after_write(point: TalkingPoint, *, was_private: bool | None = None) -> Non
 def _next_position(relationship: Relationship) -> int:
     top = TalkingPoint.objects.filter(relationship=relationship).aggregate(m=Max("position"))["m"]
     return (top or 0) + 1
+
+
+def _last_position_plus_one(relationship: Relationship) -> Coalesce:
+    """`_next_position` as an expression, so the INSERT computes it (one round trip less)."""
+    top = (
+        TalkingPoint.objects.filter(relationship_id=relationship.pk)
+        .order_by()
+        .values("relationship_id")
+        .annotate(m=Max("position") + 1)
+        .values("m")
+    )
+    return Coalesce(Subquery(top), Value(1))
 
 
 def _check_theme(theme: str) -> str:
@@ -70,7 +83,7 @@ def point_add(
         is_private=is_private,
         is_standing=is_standing,
         planned_for=planned_for,
-        position=_next_position(relationship),
+        position=_last_position_plus_one(relationship),
         source=source,
     )
     _after_write(point)

@@ -1,5 +1,6 @@
 """The shared agenda: adding, editing, ordering and discussing talking points."""
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from meetings.access import (
 from meetings.forms import PointEditForm, PointForm
 from meetings.live import mark_incomplete
 from meetings.models import Relationship, TalkingPoint
-from meetings.occurrences import focus, parse_key_slug
+from meetings.occurrences import focus, key_slug, parse_key_slug
 from meetings.selectors import quietest_themes, series_upcoming
 from meetings.services.agenda import (
     point_add,
@@ -65,7 +66,7 @@ def _planned_for(relationship: Relationship, raw: str) -> tuple[bool, object]:
 @login_required
 @require_POST
 def point_add_view(request: PersonRequest, relationship_uuid: UUID) -> HttpResponse:
-    relationship = relationship_for(request.user, relationship_uuid)
+    relationship = relationship_for(request.user, relationship_uuid, with_people=False)
     require_open(relationship)
     form = PointForm(request.POST)
     ok, planned_for = _planned_for(relationship, request.POST.get("planned_for", ""))
@@ -112,8 +113,29 @@ def _appended_point(
     """Just the new row, for the end of the agenda (a new point comes after every other)."""
     point.discussed_here = False  # type: ignore[attr-defined]
     point.times_carried = 0  # type: ignore[attr-defined]
-    current = focus(series_upcoming(relationship, now=timezone.now()))
-    return _point_row(request, point, partial="point", focus=current)
+    return _point_row(request, point, partial="point", focus=_page_focus(request, relationship))
+
+
+@dataclass(frozen=True)
+class _PageFocus:
+    slug: str
+
+
+def _page_focus(request: PersonRequest, relationship: Relationship) -> object:
+    """The meeting the page's agenda is for, as the page itself reports it.
+
+    The row must match the page it joins, and the page (kept current by the live
+    poll) already knows, so no schedule is expanded for a write. The slug only
+    names where the row's "discussed" button posts, which checks it again. A page
+    that sends none (or garbage) gets the server's own answer.
+    """
+    raw = request.POST.get("focus")
+    if raw == "":
+        return None
+    key = parse_key_slug(raw) if raw is not None else None
+    if key is not None:
+        return _PageFocus(key_slug(key))
+    return focus(series_upcoming(relationship, now=timezone.now()))
 
 
 def _point_row(

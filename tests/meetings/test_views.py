@@ -257,6 +257,39 @@ class TestLiveAndHistory:
         # Its "discussed" box is for the meeting the agenda is for: 5 Jan at 10:00 New York.
         assert 'name="meeting" value="20270105T150000Z"' in body
 
+    def test_the_new_row_follows_the_meeting_the_page_shows(
+        self, one_on_one: Relationship, ravi: Person
+    ) -> None:
+        client = client_for(ravi)
+        page = client.get(page_of(one_on_one)).content.decode()
+        # The page's add form carries the meeting its agenda is for (from the live panel).
+        assert 'form="add-point" name="focus" value="20270105T150000Z"' in page
+        url = reverse("meetings:point_add", args=[one_on_one.uuid])
+
+        def row(focus: str) -> str:
+            data = {"text": f"With focus {focus!r}", "theme": "other", "focus": focus}
+            response = client.post(url, data, headers=HTMX)
+            assert response.status_code == 200
+            return response.content.decode()
+
+        # A page still showing an earlier meeting gets a row that matches it.
+        assert 'name="meeting" value="20261229T150000Z"' in row("20261229T150000Z")
+        # A page with no meeting ahead shows rows without the "discussed" box.
+        assert 'name="meeting"' not in row("")
+        # Anything else is not trusted: the server works out the meeting itself.
+        assert 'name="meeting" value="20270105T150000Z"' in row("next-tuesday")
+        assert TalkingPoint.objects.filter(text__startswith="With focus").count() == 3
+
+    def test_new_points_go_to_the_end_of_the_agenda_in_order(
+        self, one_on_one: Relationship, maya: Person, ravi: Person
+    ) -> None:
+        first = point_add(actor=ravi, relationship=one_on_one, text="First")
+        second = point_add(actor=maya, relationship=one_on_one, text="Second", is_private=True)
+        third = point_add(actor=ravi, relationship=one_on_one, text="Third")
+        # The position comes back from the INSERT that computed it.
+        assert (first.position, second.position, third.position) == (1, 2, 3)
+        assert list(TalkingPoint.objects.values_list("position", flat=True)) == [1, 2, 3]
+
     def test_an_htmx_add_for_a_later_meeting_leaves_the_agenda_alone(
         self, one_on_one: Relationship, ravi: Person
     ) -> None:
