@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from growth.models import CheckIn, Feedback
 from meetings.access import relationships_of
 from meetings.models import (
     ActionItem,
@@ -199,6 +200,17 @@ def with_record(meetings: QuerySet[Meeting], viewer: Person) -> QuerySet[Meeting
             to_attr="own_private_notes",
         ),
         Prefetch("ratings", queryset=Rating.objects.filter(rater=viewer), to_attr="own_ratings"),
+        # Growth shared by both participants: check-ins and (live) feedback.
+        Prefetch(
+            "checkins",
+            queryset=CheckIn.objects.select_related("author").order_by("created_at"),
+            to_attr="record_checkins",
+        ),
+        Prefetch(
+            "feedback",
+            queryset=Feedback.objects.alive().select_related("giver", "receiver"),
+            to_attr="record_feedback",
+        ),
     )
 
 
@@ -227,6 +239,8 @@ def record_has_content(meeting: Meeting) -> bool:
         or bool(meeting.discussions.all())
         or bool(meeting.carry_overs.all())
         or bool(meeting.action_items.all())
+        or bool(meeting.record_checkins)  # type: ignore[attr-defined]
+        or bool(meeting.record_feedback)  # type: ignore[attr-defined]
         or any(note.text for note in meeting.own_private_notes)  # type: ignore[attr-defined]
     )
 

@@ -4,6 +4,7 @@ import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
 
@@ -13,6 +14,12 @@ from lib.timezones import validate_timezone
 class Organization(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
+    # The relationship page highlights a theme not discussed in this many meetings.
+    quiet_theme_after = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="Highlight a theme on the 1:1 page after this many meetings without it.",
+    )
     created_at = models.DateTimeField(default=now)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from growth.selectors import page_context as growth_page_context
 from lib.http import PersonRequest
 from meetings.models import Meeting, Relationship, Theme
 from meetings.occurrences import Occurrence, focus
@@ -56,7 +57,10 @@ def relationship_context(
         else None
     )
     other = relationship.other_participant(viewer)
-    return {
+    growth = growth_page_context(
+        relationship, viewer, focus=current, focus_meeting=focus_meeting, now=now
+    )
+    return growth | {
         "relationship": relationship,
         "viewer": viewer,
         "other": other,

@@ -1,0 +1,99 @@
+"""Access helpers for growth: the only door through which views load its rows.
+
+Like meetings/access.py: whatever a person may not see answers 404, exactly like
+something that does not exist.
+"""
+
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from growth.models import CareerProfile, CheckIn, Feedback, Goal
+from meetings.models import Relationship
+from people.models import Person
+
+
+def _participant_of_relationship(person: Person, prefix: str = "relationship__") -> Q:
+    return Q(**{f"{prefix}lead_id": person.pk}) | Q(**{f"{prefix}member_id": person.pk})
+
+
+def checkin_for(person: Person, checkin_uuid: UUID) -> CheckIn:
+    """A check-in of one of the person's 1:1s (both participants see it)."""
+    checkin = (
+        CheckIn.objects.filter(
+            _participant_of_relationship(person),
+            uuid=checkin_uuid,
+            organization_id=person.org_id,
+        )
+        .select_related("relationship", "meeting", "author")
+        .first()
+    )
+    if checkin is None:
+        raise Http404("No such check-in.")
+    return checkin
+
+
+def goals_visible_to(person: Person) -> QuerySet[Goal]:
+    """Goals the person owns, and live goals of the 1:1s they take part in."""
+    return Goal.objects.filter(organization_id=person.org_id).filter(
+        Q(owner_id=person.pk) | (_participant_of_relationship(person) & Q(deleted_at__isnull=True))
+    )
+
+
+def goal_for(person: Person, goal_uuid: UUID) -> Goal:
+    """A goal the person may see: their own (even deleted, to undo) or their 1:1 partner's."""
+    goal = (
+        goals_visible_to(person)
+        .filter(uuid=goal_uuid)
+        .select_related("owner", "proposed_by", "relationship")
+        .first()
+    )
+    if goal is None:
+        raise Http404("No such goal.")
+    return goal
+
+
+def feedback_visible_to(person: Person) -> QuerySet[Feedback]:
+    """Feedback the person gave (even deleted, to undo) or received (live only)."""
+    return Feedback.objects.filter(organization_id=person.org_id).filter(
+        Q(giver_id=person.pk) | Q(receiver_id=person.pk, deleted_at__isnull=True)
+    )
+
+
+def feedback_for(person: Person, feedback_uuid: UUID) -> Feedback:
+    feedback = (
+        feedback_visible_to(person)
+        .filter(uuid=feedback_uuid)
+        .select_related("giver", "receiver", "relationship", "meeting")
+        .first()
+    )
+    if feedback is None:
+        raise Http404("No such feedback.")
+    return feedback
+
+
+def career_viewer_relationship(viewer: Person, person: Person) -> Relationship | None:
+    """The manager 1:1 through which `viewer` (the person's manager) sees their career profile."""
+    if viewer.org_id != person.org_id or person.manager_id != viewer.pk:
+        return None
+    return Relationship.objects.filter(
+        lead_id=viewer.pk,
+        member_id=person.pk,
+        kind=Relationship.Kind.MANAGER,
+        organization_id=viewer.org_id,
+    ).first()
+
+
+def career_person_for(viewer: Person, person_uuid: UUID) -> Person:
+    """The person whose career profile `viewer` may read: themselves or their report in a 1:1."""
+    person = Person.objects.filter(uuid=person_uuid, organization_id=viewer.org_id).first()
+    if person is None:
+        raise Http404("No such career profile.")
+    if person.pk == viewer.pk or career_viewer_relationship(viewer, person) is not None:
+        return person
+    raise Http404("No such career profile.")
+
+
+def career_profile_of(person: Person) -> CareerProfile | None:
+    return CareerProfile.objects.filter(person=person).first()

@@ -1,0 +1,5 @@
+"""Views for goals. Its URLs are listed here and collected by growth/urls.py."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
