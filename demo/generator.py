@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from demo import content
 from demo.bulk import insert, reserve_ids
+from demo.growth import seed_growth
 from demo.history import Batch, HistoryWriter, Participant, Series
 from demo.org import (
     DEMO_PASSWORD,
@@ -160,6 +161,9 @@ def load(
             threaded=not small,
             progress=progress,
         )
+        with transaction.atomic():
+            counts |= seed_growth(organization, rng=rng, now=now)
+        progress("check-ins, goals, feedback and career profiles written")
     counts = {"people": len(plan.people), "teams": len(plan.teams), **counts}
     return LoadResult(organization, accounts_for(organization), counts, perf_counter() - started)
 

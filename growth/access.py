@@ -35,9 +35,17 @@ def checkin_for(person: Person, checkin_uuid: UUID) -> CheckIn:
 
 
 def goals_visible_to(person: Person) -> QuerySet[Goal]:
-    """Goals the person owns, and live goals of the 1:1s they take part in."""
+    """Goals the person owns, live goals of their 1:1s, and proposals they withdrew (to undo).
+
+    Deleted goals stay visible to whoever deleted them, for the undo: the owner for
+    their goals, the proposer for a proposal withdrawn before the owner answered.
+    """
+    live = Q(deleted_at__isnull=True)
+    withdrawn = Q(state=Goal.State.PROPOSED, deleted_at__isnull=False)
     return Goal.objects.filter(organization_id=person.org_id).filter(
-        Q(owner_id=person.pk) | (_participant_of_relationship(person) & Q(deleted_at__isnull=True))
+        (Q(owner_id=person.pk) & ~withdrawn)
+        | (Q(proposed_by_id=person.pk) & withdrawn)
+        | (_participant_of_relationship(person) & live)
     )
 
 
@@ -46,7 +54,7 @@ def goal_for(person: Person, goal_uuid: UUID) -> Goal:
     goal = (
         goals_visible_to(person)
         .filter(uuid=goal_uuid)
-        .select_related("owner", "proposed_by", "relationship")
+        .select_related("owner", "proposed_by", "relationship__lead", "relationship__member")
         .first()
     )
     if goal is None:
@@ -62,6 +70,7 @@ def feedback_visible_to(person: Person) -> QuerySet[Feedback]:
 
 
 def feedback_for(person: Person, feedback_uuid: UUID) -> Feedback:
+    """Feedback the person gave or received; 404 otherwise (also for deleted feedback they got)."""
     feedback = (
         feedback_visible_to(person)
         .filter(uuid=feedback_uuid)
@@ -96,4 +105,5 @@ def career_person_for(viewer: Person, person_uuid: UUID) -> Person:
 
 
 def career_profile_of(person: Person) -> CareerProfile | None:
+    """The profile of a person already cleared by `career_person_for` (or the viewer's own)."""
     return CareerProfile.objects.filter(person=person).first()

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
 from people.models import Person
@@ -15,6 +16,16 @@ class PersonRequest(HttpRequest):
 
     user: Person
     htmx: HtmxDetails
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    """The posted `next` if it is a path on this host, else None."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 def no_content() -> HttpResponse:

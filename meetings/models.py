@@ -191,6 +191,7 @@ class TalkingPoint(models.Model):
         PERSON = "person", "Written"
         TEMPLATE = "template", "Template"
         QUESTION = "question", "Question bank"
+        CHECKIN = "checkin", "Check-in"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(

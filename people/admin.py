@@ -192,15 +192,46 @@ def _has_organization(model: type[models.Model] | str) -> bool:
 
 @admin.register(Organization)
 class OrganizationAdmin(ModelAdminBase):
-    """Tenants are created and removed by the server operators only."""
+    """Tenants are created and removed by the server operators only.
 
-    list_display = ("name", "people_count", "created_at")
+    An org admin sees their own organization and changes its settings (when a theme
+    counts as quiet on the 1:1 page); they never see anything of its 1:1s here.
+    """
+
+    list_display = ("name", "people_count", "quiet_theme_after", "created_at")
     search_fields = ("name",)
     readonly_fields = ("created_at",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
         organizations: QuerySet[Organization] = super().get_queryset(request)
+        if not _is_superuser(request):
+            organization_id = admin_organization_id(request)
+            organizations = (
+                organizations.filter(pk=organization_id)
+                if organization_id is not None
+                else organizations.none()
+            )
         return organizations.annotate(people_count=Count("people"))
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Organization | None:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not _is_superuser(request):
+            # Another organization answers exactly like a missing one.
+            raise Http404("No such object.")
+        return obj
+
+    def get_fields(self, request: HttpRequest, obj: Organization | None = None) -> Any:
+        if _is_superuser(request):
+            return super().get_fields(request, obj)
+        return ("name", "quiet_theme_after")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Organization | None = None) -> Any:
+        if _is_superuser(request):
+            return self.readonly_fields
+        # The name is the tenant's identity, kept by the operators.
+        return ("name",)
 
     @admin.display(description="People", ordering="people_count")
     def people_count(self, obj: Organization) -> int:
@@ -213,17 +244,21 @@ class OrganizationAdmin(ModelAdminBase):
         # An organization's rows include its 1:1s: count them, never list them.
         return [str(obj) for obj in objs], counts, perms_needed, protected
 
+    def _own_organization(self, request: HttpRequest, obj: Organization | None) -> bool:
+        organization_id = admin_organization_id(request)
+        return organization_id is not None and (obj is None or obj.pk == organization_id)
+
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_superuser(request)
+        return _is_superuser(request) or admin_organization_id(request) is not None
 
     def has_view_permission(self, request: HttpRequest, obj: Organization | None = None) -> bool:
-        return _is_superuser(request)
+        return _is_superuser(request) or self._own_organization(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return _is_superuser(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Organization | None = None) -> bool:
-        return _is_superuser(request)
+        return _is_superuser(request) or self._own_organization(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Organization | None = None) -> bool:
         return _is_superuser(request)

@@ -1,5 +1,7 @@
 """A person's career profile, with every earlier version kept."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -11,6 +13,7 @@ CAREER_TEXT = 2000
 class CareerProfile(models.Model):
     """Seen by the person and by their manager in their manager 1:1; nobody else."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "people.Organization", on_delete=models.CASCADE, related_name="+"
     )

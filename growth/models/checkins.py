@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.timezone import now
 
 CHECKIN_TEXT = 2000
+# Mood is a number people pick; the word next to it keeps it readable (and not colour-coded).
+MOOD_WORDS = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
 
 
 class CheckIn(models.Model):
@@ -52,3 +54,7 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.uuid}"
+
+    @property
+    def mood_word(self) -> str:
+        return MOOD_WORDS.get(self.mood, "")

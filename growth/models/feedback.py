@@ -9,6 +9,10 @@ from django.db.models import Q
 from django.utils.timezone import now
 
 FEEDBACK_TEXT = 5000
+# Long enough for any question of the question bank (playbook Question.text).
+FEEDBACK_PROMPT = 1000
+# Deleted feedback can be restored by its giver for this long, then it is purged.
+FEEDBACK_UNDO_DAYS = 30
 
 
 class FeedbackQuerySet(models.QuerySet["Feedback"]):
@@ -58,6 +62,8 @@ class Feedback(models.Model):
     situation = models.TextField(blank=True, validators=[MaxLengthValidator(FEEDBACK_TEXT)])
     behaviour = models.TextField(blank=True, validators=[MaxLengthValidator(FEEDBACK_TEXT)])
     impact = models.TextField(blank=True, validators=[MaxLengthValidator(FEEDBACK_TEXT)])
+    # The question of the bank the giver answered (upward feedback), as it read then.
+    prompt = models.CharField(max_length=FEEDBACK_PROMPT, blank=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)

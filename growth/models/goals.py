@@ -9,6 +9,10 @@ from django.db.models import Q
 from django.utils.timezone import now
 
 GOAL_TEXT = 2000
+GOAL_TITLE = 200
+REVIEW_PERIOD = 64
+# A deleted goal can be restored this many days; after that it is purged.
+GOAL_UNDO_DAYS = 30
 
 
 class GoalQuerySet(models.QuerySet["Goal"]):
@@ -57,8 +61,8 @@ class Goal(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSONAL)
     # Performance goals belong to a review period, for example "2027 H1".
-    review_period = models.CharField(max_length=64, blank=True)
-    title = models.CharField(max_length=200)
+    review_period = models.CharField(max_length=REVIEW_PERIOD, blank=True)
+    title = models.CharField(max_length=GOAL_TITLE)
     why = models.TextField(blank=True, validators=[MaxLengthValidator(GOAL_TEXT)])
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)

@@ -249,13 +249,19 @@ def point_standing_view(request: PersonRequest, point_uuid: UUID) -> HttpRespons
 @login_required
 @require_GET
 def question_suggest(request: PersonRequest, relationship_uuid: UUID) -> HttpResponse:
-    """Offer a question from the theme that has been quiet longest in this 1:1."""
+    """Offer a question from the theme asked for, else the one quiet longest in this 1:1."""
     relationship = relationship_for(request.user, relationship_uuid)
     is_lead = request.user.pk == relationship.lead_id
     skip = request.GET.getlist("skip")
+    themes = quietest_themes(relationship)
+    theme = request.GET.get("theme", "")
+    if theme in themes:  # a known theme other than "other": ask about it first
+        themes = [theme, *(t for t in themes if t != theme)]
+    else:
+        theme = ""
     question = suggest_question(
         relationship=relationship,
-        themes=quietest_themes(relationship),
+        themes=themes,
         asked_by_lead=is_lead,
         is_manager_kind=relationship.kind == Relationship.Kind.MANAGER,
         exclude_uuids=[s for s in skip if _valid_uuid(s)],
@@ -263,7 +269,7 @@ def question_suggest(request: PersonRequest, relationship_uuid: UUID) -> HttpRes
     return render(
         request,
         f"{PARTS}#suggestion",
-        {"question": question, "relationship": relationship, "skip": skip},
+        {"question": question, "relationship": relationship, "skip": skip, "theme": theme},
     )
 
 

@@ -14,9 +14,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.apps import apps
-from django.contrib import admin, messages
-from django.contrib.messages import get_messages
-from django.test import Client
+from django.contrib import admin
 from django.urls import URLPattern, get_resolver, reverse
 
 from meetings import urls as meetings_urls
@@ -30,6 +28,7 @@ from people.models import Organization, Person
 from playbook.models import Question, Template, TemplatePrompt
 from tests.conftest import client_for
 from tests.meetings.conftest import FIRST, SECOND, THIRD
+from tests.permissions import ARGS, BAD, DENY, GO, NO, OK, WRONG_METHOD, Row, cases, check
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
@@ -37,14 +36,11 @@ pytestmark = pytest.mark.usefixtures("fast_passwords")
 NOW = SECOND + timedelta(minutes=10)
 HELD, CURRENT, UPCOMING = FIRST, SECOND, THIRD
 
-OK, GO, BAD, DENY, NO, WRONG_METHOD = 200, 302, 400, 403, 404, 405
-ROLES = ("maya", "ravi", "olga", "ada", "otto", "anonymous")
-
 # (url name, method, target) → status for maya, ravi, olga, ada, otto.
 # Anonymous visitors are always redirected to the login page.
 # Targets: "" the active 1:1 and Ravi's shared point; "private" Ravi's private point;
 # "upcoming" an occurrence not touched yet; "paused" and "ended" the 1:1 paused or ended first.
-TABLE: list[tuple[str, str, str, int, int, int, int, int]] = [
+TABLE: list[Row] = [
     # name                 method  target      maya  ravi  olga  ada   otto
     ("home",               "GET",  "",         OK,   OK,   OK,   OK,   OK),
     ("home",               "POST", "",         WRONG_METHOD, WRONG_METHOD, WRONG_METHOD, WRONG_METHOD, WRONG_METHOD),
@@ -155,11 +151,7 @@ TABLE: list[tuple[str, str, str, int, int, int, int, int]] = [
 # Rows whose input is refused with a message rather than an error status.
 REFUSED = {("point_standing", "private")}
 
-CASES = [
-    pytest.param(name, method, target, role, expected, id=f"{name}-{method}-{target or 'shared'}-{role}")
-    for name, method, target, *statuses in TABLE
-    for role, expected in zip(ROLES, [*statuses, GO], strict=True)
-]  # fmt: skip
+CASES = cases(TABLE)
 
 
 @dataclass(frozen=True)
@@ -330,31 +322,15 @@ def prepare(world: World, target: str) -> None:
         relationship_pause(actor=maya, relationship=world.relationship)
 
 
-@pytest.mark.parametrize(("name", "method", "target", "role", "expected"), CASES)
+@pytest.mark.parametrize(ARGS, CASES)
 def test_permission(
     world: World, name: str, method: str, target: str, role: str, expected: int
 ) -> None:
     prepare(world, target)
     url = url_for(world, name, target)
     actor = world.people.get(role)
-    client = client_for(actor) if actor else Client()
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, post_data(world, name, target, actor or world.people["maya"]))
-
-    login = reverse("login")
-    if actor is None:
-        assert response.status_code == 302
-        assert response["Location"].startswith(f"{login}?next=")
-        return
-    assert response.status_code == expected, response.content.decode()[:2000]
-    if expected == GO:
-        assert not response["Location"].startswith(login)
-        if (name, target) in REFUSED:
-            return
-        errors = [m for m in get_messages(response.wsgi_request) if m.level == messages.ERROR]
-        assert errors == [], "the input was meant to be valid"
+    data = post_data(world, name, target, actor or world.people["maya"]) if method == "POST" else {}
+    check(actor, method, url, data, expected, refused=(name, target) in REFUSED)
 
 
 def test_every_url_of_the_app_is_in_the_table() -> None:

@@ -179,6 +179,24 @@ class TestSuggestionsAndTemplates:
         added = TalkingPoint.objects.get(text=question.text)
         assert (added.author_id, added.theme, added.source) == (ravi.pk, "career", "question")
 
+    def test_it_suggests_from_a_theme_asked_for_and_keeps_it_for_another_question(
+        self, one_on_one: Relationship, ravi: Person, acme: Organization
+    ) -> None:
+        playbook_seed_organization(organization=acme)
+        url = reverse("meetings:suggest", args=[one_on_one.uuid])
+        client = client_for(ravi)
+
+        asked = client.get(url, {"theme": Theme.WELLBEING})
+        unknown = client.get(url, {"theme": "gossip"})
+
+        assert asked.context["question"].theme == Theme.WELLBEING
+        body = asked.content.decode()
+        assert "has gone quiet" in body
+        assert "?theme=wellbeing&amp;skip=" in body
+        # An unknown theme is ignored: the quietest theme comes first, as without one.
+        assert unknown.status_code == 200
+        assert unknown.context["theme"] == ""
+
     def test_another_organizations_template_is_refused(
         self, one_on_one: Relationship, maya: Person, globex: Organization
     ) -> None:

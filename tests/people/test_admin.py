@@ -290,6 +290,7 @@ def test_it_shows_org_admins_people_teams_templates_and_questions_only(ada: Pers
         for model in app["models"]
     }
     assert models == {
+        ("people", "Organization"),
         ("people", "Person"),
         ("people", "Team"),
         ("playbook", "Question"),
@@ -303,10 +304,19 @@ def test_it_registers_no_1_1_content_in_the_admin() -> None:
     assert not registered & {"meetings", "activity"}
 
 
-def test_it_leaves_organizations_to_superusers(ada: Person, acme: Organization) -> None:
+def test_it_leaves_organizations_to_superusers(
+    ada: Person, acme: Organization, globex: Organization
+) -> None:
     root = Person.objects.create_superuser("root@example.test", PASSWORD, name="Root")
+    org_admin = client_for(ada)
 
-    assert client_for(ada).get(reverse("admin:people_organization_changelist")).status_code == 403
+    # An org admin sees their own organization only, and cannot add or remove one.
+    listing = org_admin.get(reverse("admin:people_organization_changelist"))
+    assert listing.status_code == 200
+    assert [o.pk for o in listing.context["cl"].result_list] == [acme.pk]
+    assert org_admin.get(reverse("admin:people_organization_add")).status_code == 403
+    other = reverse("admin:people_organization_change", args=[globex.pk])
+    assert org_admin.get(other).status_code in (302, 404)
     assert client_for(root).get(reverse("admin:people_organization_changelist")).status_code == 200
     assert (
         client_for(root)

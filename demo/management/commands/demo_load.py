@@ -1,8 +1,11 @@
 """Load the demo organization, or generate a large organization for benchmarks."""
 
+import random
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
 
 from demo.generator import (
     DEFAULT_MONTHS,
@@ -14,6 +17,7 @@ from demo.generator import (
     find_organization,
     load,
 )
+from demo.growth import has_growth, seed_growth
 
 MIN_PEOPLE = 10
 
@@ -54,6 +58,14 @@ class Command(BaseCommand):
                     f"An organization named “{name}” already exists; nothing loaded. "
                     "Use --if-empty to just show its accounts, or choose --org-name."
                 )
+            if not has_growth(existing):
+                # Loaded before growth existed: add its check-ins, goals, feedback, careers.
+                with transaction.atomic():
+                    seeded = seed_growth(
+                        existing, rng=random.Random(options["seed"]), now=timezone.now()
+                    )
+                added = ", ".join(f"{n:,} {label}" for label, n in seeded.items())
+                self.stdout.write(f"Added growth content to “{name}”: {added}.")
             self.stdout.write(f"“{name}” is already loaded. Sign in with:")
             self.stdout.write(accounts_table(accounts_for(existing)))
             return
