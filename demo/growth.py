@@ -1,9 +1,10 @@
 """Growth content for a demo or benchmark organization: check-ins, goals, feedback, careers.
 
 Written after the 1:1 history exists, from its meetings: the team member checks in
-before most recent meetings, keeps a few goals with progress updates, both sides
-give feedback now and then (some praise made public with consent), and many people
-keep a career profile that changed over time. Bulk inserts keep a 10,000-person
+before most recent meetings (each blocker becomes a talking point discussed in that
+meeting, as the check-in service adds it), keeps a few goals with progress updates,
+both sides give feedback now and then (some praise made public with consent), and
+many people keep a career profile that changed over time. Bulk inserts keep a 10,000-person
 organization to seconds.
 """
 
@@ -11,6 +12,7 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from growth.models import (
     CareerProfile,
@@ -20,7 +22,7 @@ from growth.models import (
     Goal,
     GoalUpdate,
 )
-from meetings.models import Meeting, Relationship
+from meetings.models import Discussion, Meeting, Relationship, TalkingPoint, Theme
 from people.models import Organization, Person
 
 BATCH = 2000
@@ -132,10 +134,20 @@ CAREER = (
 )
 
 
+class Held(NamedTuple):
+    """A held meeting, and when the meeting before it closed (a check-in comes after that)."""
+
+    pk: int
+    key: datetime  # the occurrence it is, by original start
+    start: datetime
+    since: datetime
+
+
 def has_growth(organization: Organization) -> bool:
-    return (
-        CheckIn.objects.filter(organization=organization).exists()
-        or Goal.objects.filter(organization=organization).exists()
+    """Whether growth content was seeded: any of the rows `seed_growth` writes, so it runs once."""
+    return any(
+        model.objects.filter(organization=organization).exists()
+        for model in (CheckIn, Goal, Feedback, CareerProfile)
     )
 
 
@@ -147,8 +159,10 @@ def seed_growth(organization: Organization, *, rng: random.Random, now: datetime
         )
     )
     recent = _recent_held_meetings(organization, now)
+    checkins, blockers = _checkins(organization, relationships, recent, rng=rng)
     counts = {
-        "check-ins": _checkins(organization, relationships, recent, rng=rng),
+        "check-ins": checkins,
+        "check-in blockers": blockers,
         "feedback": _feedback(organization, relationships, recent, rng=rng, now=now),
     }
     goals, updates = _goals(organization, relationships, recent, rng=rng, now=now)
@@ -157,74 +171,129 @@ def seed_growth(organization: Organization, *, rng: random.Random, now: datetime
     return counts
 
 
-def _recent_held_meetings(
-    organization: Organization, now: datetime
-) -> dict[int, list[tuple[int, datetime]]]:
+def _recent_held_meetings(organization: Organization, now: datetime) -> dict[int, list[Held]]:
+    """Held meetings of the last weeks per relationship, oldest first."""
     rows = (
         Meeting.objects.filter(
             organization=organization,
-            status=Meeting.Status.HELD,
-            start__gte=now - timedelta(weeks=CHECKIN_WEEKS),
+            start__gte=now - timedelta(weeks=CHECKIN_WEEKS + 2),
             start__lt=now,
         )
+        .exclude(status=Meeting.Status.SCHEDULED)
         .order_by("start")
-        .values_list("relationship_id", "pk", "start")
+        .values_list(
+            "relationship_id",
+            "pk",
+            "occurrence_start",
+            "start",
+            "duration_minutes",
+            "status",
+            "closed_at",
+        )
     )
-    recent: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
-    for relationship_id, pk, start in rows.iterator(chunk_size=BATCH):
-        recent[relationship_id].append((pk, start))
+    recent: dict[int, list[Held]] = defaultdict(list)
+    closed: dict[int, datetime] = {}
+    earliest = now - timedelta(weeks=CHECKIN_WEEKS)
+    for relationship_id, pk, key, start, minutes, status, closed_at in rows.iterator(
+        chunk_size=BATCH
+    ):
+        if status == Meeting.Status.HELD and start >= earliest:
+            since = closed.get(relationship_id, start - timedelta(days=7))
+            recent[relationship_id].append(Held(pk, key, start, since))
+        # Whatever was raised before a meeting closed was on its agenda (and carried over).
+        end = start + timedelta(minutes=minutes)
+        closed[relationship_id] = min(closed_at, end) if closed_at else end
     return recent
 
 
 def _checkins(
     organization: Organization,
     relationships: Sequence[tuple[int, str, int, int]],
-    recent: dict[int, list[tuple[int, datetime]]],
+    recent: dict[int, list[Held]],
     *,
     rng: random.Random,
-) -> int:
+) -> tuple[int, int]:
+    """The member's check-ins, and the talking points their blockers became; both counts."""
     rows = []
+    points = []
     for pk, _kind, _lead, member in relationships:
         mood = rng.randint(3, 4)
-        for meeting_id, start in recent.get(pk, []):
+        for meeting in recent.get(pk, []):
             if rng.random() < 0.2:  # not everyone checks in every time
                 continue
             # Moods wander but drift back towards "good": a hard week, then recovery.
             step = rng.choice((0, 1, 1) if mood <= 2 else (-1, 0) if mood == 5 else (-1, 0, 0, 1))
             mood = min(5, max(1, mood + step))
-            written = start - timedelta(hours=rng.randint(2, 40))
+            # Written a few hours before the meeting, after the one before it closed.
+            room = (meeting.start - meeting.since) / 2
+            written = meeting.start - min(timedelta(hours=rng.randint(2, 40)), room)
+            blocker = rng.choice(BLOCKERS) if rng.random() < 0.3 else ""
             rows.append(
                 CheckIn(
                     organization=organization,
                     relationship_id=pk,
-                    meeting_id=meeting_id,
+                    meeting_id=meeting.pk,
                     author_id=member,
                     mood=mood,
                     workload=rng.choices(
                         [c.value for c in CheckIn.Workload], weights=(1, 6, 3 if mood < 3 else 1)
                     )[0],
                     wins=rng.choice(WINS),
-                    blockers=rng.choice(BLOCKERS) if rng.random() < 0.3 else "",
+                    blockers=blocker,
                     priorities="\n".join(rng.sample(PRIORITIES, 2)),
                     created_at=written,
                     updated_at=written,
                 )
             )
+            if blocker:
+                points.append(_blocker_point(organization, pk, member, blocker, written, meeting))
     CheckIn.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+    TalkingPoint.objects.bulk_create([point for point, _ in points], batch_size=BATCH)
+    Discussion.objects.bulk_create(
+        [
+            Discussion(point=point, meeting_id=meeting.pk, created_at=meeting.start)
+            for point, meeting in points
+        ],
+        batch_size=BATCH,
+    )
+    return len(rows), len(points)
+
+
+def _blocker_point(
+    organization: Organization,
+    relationship_id: int,
+    author_id: int,
+    text: str,
+    written: datetime,
+    meeting: Held,
+) -> tuple[TalkingPoint, Held]:
+    """The talking point `checkin_submit` adds for a blocker, discussed in its meeting."""
+    point = TalkingPoint(
+        organization=organization,
+        relationship_id=relationship_id,
+        author_id=author_id,
+        text=text,
+        theme=Theme.BLOCKERS,
+        planned_for=meeting.key,
+        source=TalkingPoint.Source.CHECKIN,
+        status=TalkingPoint.Status.DISCUSSED,
+        created_at=written,
+        updated_at=meeting.start + timedelta(minutes=10),
+    )
+    return point, meeting
 
 
 def _feedback(
     organization: Organization,
     relationships: Sequence[tuple[int, str, int, int]],
-    recent: dict[int, list[tuple[int, datetime]]],
+    recent: dict[int, list[Held]],
     *,
     rng: random.Random,
     now: datetime,
 ) -> int:
     rows = []
     for pk, kind, lead, member in relationships:
-        for meeting_id, start in recent.get(pk, []):
+        for meeting_id, _key, start, _since in recent.get(pk, []):
             if rng.random() > 1 / FEEDBACK_EVERY:
                 continue
             upward = rng.random() < 0.4
@@ -259,13 +328,14 @@ def _feedback(
 def _goals(
     organization: Organization,
     relationships: Sequence[tuple[int, str, int, int]],
-    recent: dict[int, list[tuple[int, datetime]]],
+    recent: dict[int, list[Held]],
     *,
     rng: random.Random,
     now: datetime,
 ) -> tuple[int, int]:
     goals: list[Goal] = []
-    plans: list[list[tuple[int, datetime]]] = []
+    plans: list[list[Held]] = []
+    review_period = f"{now.year} H{1 if now.month <= 6 else 2}"
     for pk, kind, lead, member in relationships:
         if kind != Relationship.Kind.MANAGER:
             continue
@@ -282,7 +352,7 @@ def _goals(
                     proposed_by_id=lead if by_manager else member,
                     state=Goal.State.PROPOSED if proposed else Goal.State.ACTIVE,
                     kind=goal_kind,
-                    review_period="2027 H1" if goal_kind == Goal.Kind.PERFORMANCE else "",
+                    review_period=review_period if goal_kind == Goal.Kind.PERFORMANCE else "",
                     title=title,
                     why=why,
                     target_date=(now + timedelta(days=rng.randint(20, 200))).date(),
@@ -304,7 +374,7 @@ def _goals(
             created_at=start + timedelta(minutes=20),
         )
         for goal, meetings in zip(goals, plans, strict=True)
-        for meeting_id, start in meetings
+        for meeting_id, _key, start, _since in meetings
         if rng.random() < 0.35
     ]
     GoalUpdate.objects.bulk_create(updates, batch_size=BATCH)

@@ -9,29 +9,13 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from growth.models import CareerProfile, CheckIn, Feedback, Goal
+from growth.models import CareerProfile, Feedback, Goal
 from meetings.models import Relationship
 from people.models import Person
 
 
-def _participant_of_relationship(person: Person, prefix: str = "relationship__") -> Q:
-    return Q(**{f"{prefix}lead_id": person.pk}) | Q(**{f"{prefix}member_id": person.pk})
-
-
-def checkin_for(person: Person, checkin_uuid: UUID) -> CheckIn:
-    """A check-in of one of the person's 1:1s (both participants see it)."""
-    checkin = (
-        CheckIn.objects.filter(
-            _participant_of_relationship(person),
-            uuid=checkin_uuid,
-            organization_id=person.org_id,
-        )
-        .select_related("relationship", "meeting", "author")
-        .first()
-    )
-    if checkin is None:
-        raise Http404("No such check-in.")
-    return checkin
+def _participant_of_relationship(person: Person) -> Q:
+    return Q(relationship__lead_id=person.pk) | Q(relationship__member_id=person.pk)
 
 
 def goals_visible_to(person: Person) -> QuerySet[Goal]:
@@ -80,6 +64,15 @@ def feedback_for(person: Person, feedback_uuid: UUID) -> Feedback:
     if feedback is None:
         raise Http404("No such feedback.")
     return feedback
+
+
+def career_shared_in(relationship: Relationship, member: Person) -> bool:
+    """Whether the 1:1 shows its member's career profile: a manager 1:1 led by their manager now."""
+    return (
+        relationship.kind == Relationship.Kind.MANAGER
+        and relationship.member_id == member.pk
+        and member.manager_id == relationship.lead_id
+    )
 
 
 def career_viewer_relationship(viewer: Person, person: Person) -> Relationship | None:

@@ -37,11 +37,8 @@ class FeedbackForm(forms.Form):
     impact = _text("Impact", required=False, rows=2)
     question = forms.ChoiceField(label="Question", required=False)
 
-    def __init__(
-        self, *args: Any, questions: list[Question], upward: bool = False, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.upward = upward
         self.questions = {str(q.uuid): q for q in questions}
         choices = [("", "No question")] + [(key, q.text) for key, q in self.questions.items()]
         question = self.fields["question"]

@@ -11,7 +11,6 @@ from meetings.models import Relationship
 from people.models import Person
 
 TOO_LONG = "Keep this under %(limit_value)d characters (it has %(show_value)d)."
-STATUS_CHOICES = Goal.Status.choices
 
 
 class GoalForm(forms.Form):
@@ -74,7 +73,9 @@ class OwnGoalForm(GoalForm):
 
     relationship = forms.ChoiceField(label="Discussed in", required=False)
 
-    def __init__(self, *args: Any, relationships: list[Relationship], viewer: Person, **kw: Any):
+    def __init__(
+        self, *args: Any, relationships: list[Relationship], viewer: Person, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         self.relationships = {str(r.uuid): r for r in relationships}
         choices = [("", "No 1:1 (only you see it)")] + [
@@ -111,7 +112,7 @@ class GoalUpdateForm(forms.Form):
     )
     status = forms.ChoiceField(
         label="Status",
-        choices=STATUS_CHOICES,
+        choices=Goal.Status.choices,
         error_messages={"required": "Choose a status.", "invalid_choice": "Choose a status."},
     )
     meeting = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -22,6 +22,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from lib.timezones import timezone_names
+from meetings.models import Relationship
+from meetings.services.common import bump_shared
 from people.models import Organization, Person, Team
 
 if TYPE_CHECKING:
@@ -371,6 +373,13 @@ class PersonAdmin(OrganizationScopedAdmin, UserAdminBase):
         elif obj.is_org_admin:
             obj.is_staff = True
         super().save_model(request, obj, form, change)
+        if change and "manager" in form.changed_data:
+            # A manager 1:1 shows the report's career profile only while the lead is their
+            # manager: refresh its cached pages so a former manager stops seeing it at once.
+            for relationship in Relationship.objects.filter(
+                member=obj, kind=Relationship.Kind.MANAGER
+            ):
+                bump_shared(relationship)
 
     def has_change_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
         # Server operators' accounts are out of an org admin's reach.

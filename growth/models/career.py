@@ -9,6 +9,14 @@ from django.utils.timezone import now
 
 CAREER_TEXT = 2000
 
+# The four texts of a profile, in the order the pages show them, with their labels.
+CAREER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("strengths", "Strengths to use more"),
+    ("skills_to_grow", "Skills to grow"),
+    ("next_role", "Next role or direction"),
+    ("support_needed", "Support needed"),
+)
+
 
 class CareerProfile(models.Model):
     """Seen by the person and by their manager in their manager 1:1; nobody else."""

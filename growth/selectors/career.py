@@ -5,19 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from growth.access import career_shared_in
 from growth.models import CareerProfile, CareerProfileRevision
+from growth.models.career import CAREER_FIELDS
 from meetings.models import Meeting, Relationship, Theme
 from meetings.occurrences import Occurrence
 from meetings.selectors import themes_last_discussed
 from people.models import Person
-
-# The four texts of a profile, in the order the pages show them, with their labels.
-CAREER_FIELDS: tuple[tuple[str, str], ...] = (
-    ("strengths", "Strengths to use more"),
-    ("skills_to_grow", "Skills to grow"),
-    ("next_role", "Next role or direction"),
-    ("support_needed", "Support needed"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +91,7 @@ def page_context(
     member = Person.objects.select_related("organization", "career_profile").get(
         pk=relationship.member_id
     )
-    shown = (
-        relationship.kind == Relationship.Kind.MANAGER and member.manager_id == relationship.lead_id
-    )
+    shown = career_shared_in(relationship, member)
     profile: CareerProfile | None = getattr(member, "career_profile", None) if shown else None
     assert member.organization is not None  # a 1:1's participants belong to its organization
     quiet_after = member.organization.quiet_theme_after

@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from growth.access import feedback_visible_to
 from growth.models import Feedback
 from growth.models.feedback import FEEDBACK_UNDO_DAYS
-from growth.services.feedback import feedback_is_upward
+from growth.services.feedback import UPWARD_QUESTION, feedback_is_upward
 from meetings.models import Meeting, Relationship
 from meetings.occurrences import Occurrence
 from people.models import Person
@@ -37,9 +37,7 @@ def upward_questions(relationship: Relationship) -> list[Question]:
     """The question bank's active feedback-to-manager questions of the 1:1's organization."""
     return list(
         Question.objects.filter(
-            organization_id=relationship.organization_id,
-            audience=Question.Audience.TO_MANAGER,
-            is_active=True,
+            organization_id=relationship.organization_id, **UPWARD_QUESTION
         ).order_by("id")
     )
 
@@ -64,7 +62,7 @@ def page_context(
     """What the relationship page shows of feedback, for this viewer (keys prefixed "feedback_")."""
     writable = relationship.status != Relationship.Status.ENDED
     context: dict[str, Any] = {
-        "feedback_items": meeting_feedback(focus_meeting, viewer) if focus else [],
+        "feedback_items": meeting_feedback(focus_meeting, viewer),
         "feedback_undo_days": FEEDBACK_UNDO_DAYS,
         "feedback_upward": False,
         "feedback_questions": [],

@@ -41,13 +41,14 @@ def page_context(
     """What the relationship page shows of goals, for this viewer (keys prefixed "goals_")."""
     # One query: the team member's live goals of this 1:1 that are proposed or open.
     goals = list(
-        Goal.objects.filter(
+        Goal.objects.alive()
+        .filter(
             Q(state=Goal.State.PROPOSED) | Q(state=Goal.State.ACTIVE, status__in=OPEN_STATUSES),
             relationship=relationship,
             owner_id=relationship.member_id,
             organization_id=relationship.organization_id,
-            deleted_at__isnull=True,
-        ).order_by("target_date", "created_at")
+        )
+        .order_by("target_date", "created_at")
     )
     in_progress = meeting_in_progress(focus, focus_meeting, now=now)
     return {
@@ -68,10 +69,6 @@ class MyGoals:
     closed: list[Goal] = field(default_factory=list)  # done, dropped or declined
     deleted: list[Goal] = field(default_factory=list)  # mine or my withdrawn proposals
     proposed: list[Goal] = field(default_factory=list)  # proposed by me to someone else
-
-    @property
-    def empty(self) -> bool:
-        return not (self.waiting or self.active or self.closed or self.deleted or self.proposed)
 
 
 def my_goals(person: Person, *, now: datetime) -> MyGoals:

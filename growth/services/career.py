@@ -7,17 +7,10 @@ from django.utils import timezone
 
 from activity.services import activity_record
 from growth.models import CareerProfile, CareerProfileRevision
-from growth.models.career import CAREER_TEXT
+from growth.models.career import CAREER_FIELDS, CAREER_TEXT
 from meetings.models import Relationship
 from meetings.services.common import EditConflict, bump_shared, validate_text
 from people.models import Person
-
-LABELS = {
-    "strengths": "Strengths",
-    "skills_to_grow": "Skills to grow",
-    "next_role": "Next role or direction",
-    "support_needed": "Support needed",
-}
 
 
 @transaction.atomic
@@ -39,14 +32,15 @@ def career_profile_save(
     if actor.pk != person.pk:
         raise PermissionDenied("Only you can change your career profile.")
     assert person.organization_id is not None
+    given = {
+        "strengths": strengths,
+        "skills_to_grow": skills_to_grow,
+        "next_role": next_role,
+        "support_needed": support_needed,
+    }
     texts = {
-        name: validate_text(value, limit=CAREER_TEXT, label=LABELS[name], required=False)
-        for name, value in (
-            ("strengths", strengths),
-            ("skills_to_grow", skills_to_grow),
-            ("next_role", next_role),
-            ("support_needed", support_needed),
-        )
+        name: validate_text(given[name], limit=CAREER_TEXT, label=label, required=False)
+        for name, label in CAREER_FIELDS
     }
     profile, _ = CareerProfile.objects.get_or_create(
         person=person, defaults={"organization_id": person.organization_id}
@@ -61,9 +55,12 @@ def career_profile_save(
         raise _conflict(profile)
     profile.refresh_from_db()
     CareerProfileRevision.objects.create(profile=profile, edited_by=actor, **texts)
-    # The profile shows on the person's 1:1s with their manager: refresh those pages.
+    # The profile shows on the person's manager 1:1s with their current manager: refresh
+    # those pages, and only those (a former manager's page must not react to it).
     relationships = list(
-        Relationship.objects.filter(member_id=person.pk, kind=Relationship.Kind.MANAGER)
+        Relationship.objects.filter(
+            member_id=person.pk, lead_id=person.manager_id, kind=Relationship.Kind.MANAGER
+        )
     )
     for relationship in relationships:
         bump_shared(relationship)
@@ -79,7 +76,9 @@ def career_profile_save(
 
 def _conflict(profile: CareerProfile) -> EditConflict:
     text = "\n\n".join(
-        f"{LABELS[name]}: {getattr(profile, name)}" for name in LABELS if getattr(profile, name)
+        f"{label}: {getattr(profile, name)}"
+        for name, label in CAREER_FIELDS
+        if getattr(profile, name)
     )
     # Only the person edits their profile: a conflict comes from another tab of theirs.
     return EditConflict(text, profile.version, "you, in another window")

@@ -4,18 +4,21 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from growth.models import CheckIn
 from growth.models.checkins import CHECKIN_TEXT
 from meetings.models import Meeting, Relationship, TalkingPoint, Theme
+from meetings.occurrences import FOCUS_GRACE, focus
+from meetings.selectors import series_upcoming
 from meetings.services.agenda import point_add
 from meetings.services.common import (
     EditConflict,
     bump_shared,
     ensure_participant,
     ensure_writable,
+    meeting_end,
     meeting_materialize,
     record,
     validate_text,
@@ -51,13 +54,26 @@ def _clean(
     return cleaned | {"mood": mood, "workload": workload}
 
 
+def checkin_refusal(*, meeting: Meeting | None, end: datetime, now: datetime) -> str:
+    """Why an occurrence takes no check-in ("" if it does): only meetings still to come do.
+
+    "Still to come" is what can be the focus: scheduled, and not ended more than
+    FOCUS_GRACE ago. A meeting long past that nobody closed takes none either, or
+    its blockers would land on today's agenda as if they were news.
+    """
+    still = "check-ins are for meetings still to come."
+    if meeting is not None and meeting.status != Meeting.Status.SCHEDULED:
+        return f"This meeting is {meeting.get_status_display().lower()}: {still}"
+    if end + FOCUS_GRACE <= now:
+        return f"This meeting is over: {still}"
+    return ""
+
+
 def _open_meeting(relationship: Relationship, key: datetime) -> Meeting:
     meeting = meeting_materialize(relationship=relationship, key=key)
-    if meeting.status != Meeting.Status.SCHEDULED:
-        raise ValidationError(
-            f"This meeting is {meeting.get_status_display().lower()}: "
-            "check-ins are for meetings still to come."
-        )
+    refusal = checkin_refusal(meeting=meeting, end=meeting_end(meeting), now=timezone.now())
+    if refusal:
+        raise ValidationError(refusal)
     return meeting
 
 
@@ -101,15 +117,24 @@ def _add_blocker_points(
     """Each blocker line becomes a talking point once, however often the check-in is edited.
 
     A line is new if it was not in the check-in before this save and no check-in point
-    of the actor for this meeting has that text: so a point its author edited or
-    removed is not brought back by saving the check-in again.
+    of the actor is planned for this meeting with that text: so a point its author
+    edited or removed is not brought back by saving the check-in again. For the focus
+    meeting, an open blocker point carried over from an earlier one counts too: a
+    blocker repeated week after week stays one point on the agenda.
     """
+    lines = blocker_lines(blockers)
+    if not lines:
+        return []
+    on_agenda = Q(planned_for=key)
+    current = focus(series_upcoming(relationship, now=timezone.now()))
+    if current is not None and current.key == key:
+        on_agenda |= Q(status=TalkingPoint.Status.OPEN, planned_for__lt=key)
     known = set(blocker_lines(previous)) | set(
         TalkingPoint.objects.filter(
+            on_agenda,
             relationship=relationship,
             author=actor,
             source=TalkingPoint.Source.CHECKIN,
-            planned_for=key,
         ).values_list("text", flat=True)
     )
     return [
@@ -121,7 +146,7 @@ def _add_blocker_points(
             planned_for=key,
             source=TalkingPoint.Source.CHECKIN,
         )
-        for line in blocker_lines(blockers)
+        for line in lines
         if line not in known
     ]
 

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from growth.models import Feedback
 from growth.models.feedback import FEEDBACK_TEXT, FEEDBACK_UNDO_DAYS
-from meetings.models import Relationship
+from meetings.models import Relationship, Theme
 from meetings.services.common import (
     bump_shared,
     ensure_participant,
@@ -22,6 +22,14 @@ from people.models import Person
 from playbook.models import Question
 
 UNDO_WINDOW = timedelta(days=FEEDBACK_UNDO_DAYS)
+
+# The question bank's feedback-to-manager questions, the ones upward feedback may answer
+# (with the 1:1's organization): the form offers these, the service accepts only these.
+UPWARD_QUESTION = {
+    "theme": Theme.FEEDBACK,
+    "audience": Question.Audience.TO_MANAGER,
+    "is_active": True,
+}
 
 
 def feedback_is_upward(relationship: Relationship, giver: Person) -> bool:
@@ -39,12 +47,10 @@ def _check_prompt(relationship: Relationship, question: Question | None, *, upwa
     """The text of the question answered; only upward feedback answers the bank's questions."""
     if question is None:
         return ""
-    if (
-        not upward
-        or question.organization_id != relationship.organization_id
-        or question.audience != Question.Audience.TO_MANAGER
-        or not question.is_active
-    ):
+    offered = question.organization_id == relationship.organization_id and all(
+        getattr(question, field) == value for field, value in UPWARD_QUESTION.items()
+    )
+    if not (upward and offered):
         raise ValidationError("Choose one of the questions offered, or none.")
     return question.text
 

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.db.models import F
 from activity.services import activity_record
 from growth.models import Goal, GoalUpdate
 from growth.models.goals import GOAL_TEXT, GOAL_TITLE, GOAL_UNDO_DAYS, REVIEW_PERIOD
+from lib.timezones import zone
 from meetings.models import Meeting, Relationship
 from meetings.services.common import (
     EditConflict,
@@ -19,7 +19,6 @@ from meetings.services.common import (
     ensure_writable,
     meeting_materialize,
     now,
-    record,
     validate_text,
 )
 from people.models import Person
@@ -40,7 +39,7 @@ class GoalFields:
 
 def today_for(person: Person, at: datetime) -> date:
     """The person's calendar day at `at` (target dates are in the owner's days)."""
-    return at.astimezone(ZoneInfo(person.timezone or "UTC")).date()
+    return at.astimezone(zone(person.timezone or "UTC")).date()
 
 
 def _clean(fields: GoalFields, *, today: date, keep_date: date | None = None) -> dict[str, object]:
@@ -73,24 +72,21 @@ def _tell(goal: Goal, *relationships: Relationship | None) -> None:
 
 
 def _record(actor: Person, verb: str, goal: Goal) -> None:
-    if goal.relationship is not None:
-        record(actor, verb, goal, goal.relationship)
-    else:
-        activity_record(
-            actor=actor,
-            verb=verb,
-            object_type="Goal",
-            object_uuid=goal.uuid,
-            relationship_id=None,
-        )
+    """The activity row; a goal outside any 1:1 is recorded without one."""
+    activity_record(
+        actor=actor,
+        verb=verb,
+        object_type="Goal",
+        object_uuid=goal.uuid,
+        relationship_id=goal.relationship_id,
+    )
 
 
-def _check_relationship(relationship: Relationship | None, owner: Person) -> None:
+def _check_relationship(relationship: Relationship | None, person: Person) -> None:
+    """The 1:1 a goal goes to (if any) is the person's own and still open."""
     if relationship is None:
         return
-    if relationship.organization_id != owner.org_id:
-        raise PermissionDenied("Not a participant of this 1:1.")
-    ensure_participant(relationship, owner)
+    ensure_participant(relationship, person)
     ensure_writable(relationship)
 
 
@@ -128,8 +124,7 @@ def goal_create(
 @transaction.atomic
 def goal_propose(*, actor: Person, relationship: Relationship, fields: GoalFields) -> Goal:
     """A goal for the team member of the 1:1: theirs at once, or waiting for them to accept."""
-    ensure_participant(relationship, actor)
-    ensure_writable(relationship)
+    _check_relationship(relationship, actor)
     owner = relationship.member
     by_owner = actor.pk == owner.pk
     goal = Goal.objects.create(
@@ -147,6 +142,7 @@ def goal_propose(*, actor: Person, relationship: Relationship, fields: GoalField
 
 
 def may_edit_goal(actor: Person, goal: Goal) -> bool:
+    """The owner changes their goal; the proposer too while it waits for an answer."""
     if goal.state == Goal.State.PROPOSED:
         return actor.pk in (goal.owner_id, goal.proposed_by_id)
     return actor.pk == goal.owner_id

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from growth.access import career_person_for, career_profile_of
 from growth.career_forms import CareerProfileForm
 from growth.models import CareerProfile
-from growth.selectors.career import CAREER_FIELDS, career_entries, career_history
+from growth.models.career import CAREER_FIELDS
+from growth.selectors.career import career_entries, career_history
 from growth.services.career import career_profile_save
 from lib.http import PersonRequest
 from meetings.services.common import EditConflict
@@ -39,7 +40,6 @@ def _edit_page(
 ) -> HttpResponse:
     context = {
         "form": form,
-        "profile": profile,
         "conflict": conflict,
         "history": career_history(profile),
         "conflict_entries": career_entries(conflict),

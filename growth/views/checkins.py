@@ -9,53 +9,54 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from growth.checkins_forms import CheckInForm
-from growth.models import CheckIn
 from growth.selectors.checkins import meeting_checkins
-from growth.services.checkins import checkin_submit
-from lib.http import PersonRequest
+from growth.services.checkins import checkin_refusal, checkin_submit
+from lib.http import PersonRequest, no_content
 from meetings.access import occurrence_for, relationship_for, require_open
-from meetings.models import Meeting, Relationship
-from meetings.occurrences import Occurrence
+from meetings.models import Relationship
+from meetings.occurrences import Occurrence, focus
+from meetings.selectors import series_upcoming
 from meetings.services.common import EditConflict
 from meetings.templatetags.rapport import first_name
 
 PAGE = "growth/checkins_page.html"
 FORM_PARTIAL = "growth/checkins.html#checkin-form"
+FIELDS = ("mood", "workload", "wins", "blockers", "priorities", "version")
 
 
-def _initial(own: CheckIn | None) -> dict[str, Any]:
-    if own is None:
-        return {"version": 0}
-    fields = ("mood", "workload", "wins", "blockers", "priorities", "version")
-    return {name: getattr(own, name) for name in fields}
-
-
-def _context(
+def _show(
     request: PersonRequest,
     relationship: Relationship,
     occurrence: Occurrence,
-    form: CheckInForm,
-    checkins: list[CheckIn],
+    form: CheckInForm | None = None,
+    *,
+    status: int = 200,
     **extra: Any,
-) -> dict[str, Any]:
+) -> HttpResponse:
+    """The check-in page (or its form alone for htmx), with the viewer's form or a fresh one."""
     viewer = request.user
-    return {
+    checkins = meeting_checkins(occurrence.meeting)
+    own = next((c for c in checkins if c.author_id == viewer.pk), None)
+    if form is None:
+        form = CheckInForm(initial={name: getattr(own, name) for name in FIELDS} if own else None)
+    context = {
         "relationship": relationship,
         "viewer": viewer,
         "other": relationship.other_participant(viewer),
         "occurrence": occurrence,
-        "is_open": occurrence.status == Meeting.Status.SCHEDULED,
+        "refusal": checkin_refusal(
+            meeting=occurrence.meeting, end=occurrence.end, now=timezone.now()
+        ),
         "form": form,
-        "own": next((c for c in checkins if c.author_id == viewer.pk), None),
+        "own": own,
         "theirs": next((c for c in checkins if c.author_id != viewer.pk), None),
         **extra,
     }
-
-
-def _show(request: PersonRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
     template = FORM_PARTIAL if request.htmx else PAGE
     return render(request, template, context, status=status)
 
@@ -67,24 +68,16 @@ def checkin(request: PersonRequest, relationship_uuid: UUID, key: str) -> HttpRe
     relationship = relationship_for(request.user, relationship_uuid)
     require_open(relationship)
     occurrence = occurrence_for(relationship, key)
-    checkins = meeting_checkins(occurrence.meeting)
-    own = next((c for c in checkins if c.author_id == request.user.pk), None)
     if request.method == "GET":
-        form = CheckInForm(initial=_initial(own))
-        return _show(request, _context(request, relationship, occurrence, form, checkins))
+        return _show(request, relationship, occurrence)
     form = CheckInForm(request.POST)
     if not form.is_valid():
-        context = _context(request, relationship, occurrence, form, checkins)
-        return _show(request, context, status=400)
-    return _submit(request, relationship, occurrence, form, checkins)
+        return _show(request, relationship, occurrence, form, status=400)
+    return _submit(request, relationship, occurrence, form)
 
 
 def _submit(
-    request: PersonRequest,
-    relationship: Relationship,
-    occurrence: Occurrence,
-    form: CheckInForm,
-    checkins: list[CheckIn],
+    request: PersonRequest, relationship: Relationship, occurrence: Occurrence, form: CheckInForm
 ) -> HttpResponse:
     data = form.cleaned_data
     try:
@@ -103,21 +96,28 @@ def _submit(
         # Keep what they typed, against the version now saved: saving again overwrites it.
         form = CheckInForm(initial=data | {"version": conflict.current_version})
         occurrence = occurrence_for(relationship, occurrence.slug)
-        checkins = meeting_checkins(occurrence.meeting)
-        context = _context(request, relationship, occurrence, form, checkins, conflict=True)
-        return _show(request, context, status=409)
+        return _show(request, relationship, occurrence, form, status=409, conflict=True)
     except ValidationError as exc:
         form.add_error(None, exc)
-        return _show(
-            request, _context(request, relationship, occurrence, form, checkins), status=400
-        )
-    other = first_name(relationship.other_participant(request.user).name)
-    messages.success(request, f"Check-in saved. {other} sees it at the top of the agenda.")
+        return _show(request, relationship, occurrence, form, status=400)
+    messages.success(request, _saved_message(request, relationship, occurrence))
     if request.htmx:
-        response = HttpResponse(status=204)
+        response = no_content()
         response["HX-Redirect"] = reverse("meetings:relationship", args=[relationship.uuid])
         return response
     return redirect("meetings:relationship", relationship.uuid)
+
+
+def _saved_message(
+    request: PersonRequest, relationship: Relationship, occurrence: Occurrence
+) -> str:
+    """Where the other participant will see the check-in: now, or once its meeting is next."""
+    other = first_name(relationship.other_participant(request.user).name)
+    current = focus(series_upcoming(relationship, now=timezone.now()))
+    if current is not None and current.key == occurrence.key:
+        return f"Check-in saved. {other} sees it at the top of the agenda."
+    when = date_format(timezone.localtime(occurrence.start), "l j F")
+    return f"Check-in saved for {when}. {other} sees it at the top of that meeting’s agenda."
 
 
 R = "1on1s/<uuid:relationship_uuid>/"

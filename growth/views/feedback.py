@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from growth.access import feedback_for
 from growth.feedback_forms import FeedbackForm
 from growth.models import Feedback
+from growth.models.feedback import FEEDBACK_UNDO_DAYS
 from growth.selectors import feedback as selectors
 from growth.services.feedback import (
     feedback_consent,
@@ -25,15 +26,20 @@ from growth.services.feedback import (
     feedback_restore,
     feedback_share,
 )
-from lib.http import PersonRequest, safe_next
+from lib.http import PersonRequest, attempt, safe_next
 from meetings.access import occurrence_for, relationship_for, require_open
 from meetings.models import Relationship
-from meetings.occurrences import Occurrence, focus
+from meetings.occurrences import focus
 from meetings.selectors import series_upcoming
 from meetings.views.pages import page_number
 
 SECTION = "growth/feedback.html#focus-feedback"
 GIVE_PAGE = "growth/feedback_give.html"
+
+
+def _from_section(request: PersonRequest) -> bool:
+    """Whether the post came from the focus meeting's section (htmx), which answers with it."""
+    return bool(request.htmx) and request.POST.get("section") == "focus"
 
 
 def _section(
@@ -43,34 +49,21 @@ def _section(
     viewer = request.user
     now = timezone.now()
     current = focus(series_upcoming(relationship, now=now))
-    focus_meeting = current.meeting if current else None
     context = {
         "relationship": relationship,
         "viewer": viewer,
         "other": relationship.other_participant(viewer),
         "writable": relationship.status != Relationship.Status.ENDED,
         "focus": current,
-        "focus_meeting": focus_meeting,
-        "now": now,
     }
     context |= selectors.page_context(
-        relationship, viewer, focus=current, focus_meeting=focus_meeting, now=now
+        relationship,
+        viewer,
+        focus=current,
+        focus_meeting=current.meeting if current else None,
+        now=now,
     )
     return render(request, SECTION, context | extra, status=status)
-
-
-def _give_context(
-    request: PersonRequest, relationship: Relationship, occurrence: Occurrence, form: FeedbackForm
-) -> dict[str, Any]:
-    return {
-        "relationship": relationship,
-        "viewer": request.user,
-        "other": relationship.other_participant(request.user),
-        "occurrence": occurrence,
-        "feedback_form": form,
-        "feedback_upward": form.upward,
-        "feedback_questions": list(form.questions.values()),
-    }
 
 
 @login_required
@@ -81,10 +74,8 @@ def feedback_give_view(request: PersonRequest, relationship_uuid: UUID, key: str
     occurrence = occurrence_for(relationship, key)
     require_open(relationship)
     give = selectors.give_context(relationship, request.user)
-    form = FeedbackForm(
-        request.POST or None, questions=give["feedback_questions"], upward=give["feedback_upward"]
-    )
-    from_section = request.htmx and request.POST.get("section") == "focus"
+    form = FeedbackForm(request.POST or None, questions=give["feedback_questions"])
+    from_section = _from_section(request)
     if request.method == "POST" and form.is_valid():
         try:
             feedback_give(
@@ -108,7 +99,13 @@ def feedback_give_view(request: PersonRequest, relationship_uuid: UUID, key: str
     status = 400 if form.errors else 200
     if from_section:
         return _section(request, relationship, status=status, feedback_form=form)
-    context = _give_context(request, relationship, occurrence, form)
+    context = {
+        "relationship": relationship,
+        "other": relationship.other_participant(request.user),
+        "occurrence": occurrence,
+        "feedback_form": form,
+        **give,
+    }
     template = GIVE_PAGE + ("#form" if request.htmx else "")
     return render(request, template, context, status=status)
 
@@ -129,20 +126,19 @@ def _act(
 ) -> HttpResponse:
     """Load the feedback through its access helper, run one service, answer like the form asked."""
     feedback = feedback_for(request.user, feedback_uuid)
-    from_section = request.htmx and request.POST.get("section") == "focus"
+    if not _from_section(request):
+        attempt(request, lambda: action(actor=request.user, feedback=feedback), success)
+        return _back(request, feedback)
+    error = ""
     try:
         action(actor=request.user, feedback=feedback)
     except ValidationError as exc:
-        if from_section:
-            relationship = relationship_for(request.user, feedback.relationship.uuid)
-            error = " ".join(exc.messages)
-            return _section(request, relationship, status=400, feedback_error=error)
-        messages.error(request, " ".join(exc.messages))
-        return _back(request, feedback)
-    if from_section:
-        return _section(request, relationship_for(request.user, feedback.relationship.uuid))
-    messages.success(request, success)
-    return _back(request, feedback)
+        error = " ".join(exc.messages)
+    # Loaded after the write, so the section shows the 1:1 as it is now.
+    relationship = relationship_for(request.user, feedback.relationship.uuid)
+    if error:
+        return _section(request, relationship, status=400, feedback_error=error)
+    return _section(request, relationship)
 
 
 @login_required
@@ -200,7 +196,7 @@ def feedback_log_view(request: PersonRequest) -> HttpResponse:
         "kind": kind,
         "kinds": [("all", "All"), *Feedback.Kind.choices],
         "viewer": request.user,
-        "now": timezone.now(),
+        "feedback_undo_days": FEEDBACK_UNDO_DAYS,
     }
     return render(request, "growth/feedback_log.html", context)
 

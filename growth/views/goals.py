@@ -32,7 +32,7 @@ from growth.services.goals import (
     may_edit_goal,
     today_for,
 )
-from lib.http import PersonRequest, safe_next
+from lib.http import PersonRequest, attempt, safe_next
 from meetings.access import occurrence_for, relationship_for, require_open
 from meetings.models import Relationship
 from meetings.services.common import EditConflict
@@ -140,9 +140,9 @@ def _detail(
 ) -> HttpResponse:
     viewer = request.user
     relationship = goal.relationship
-    writable = goal.deleted_at is None and (
-        relationship is None or relationship.status != Relationship.Status.ENDED
-    )
+    # A goal of an ended 1:1 is read-only history: no change, not even an undo.
+    still_open = relationship is None or relationship.status != Relationship.Status.ENDED
+    writable = still_open and goal.deleted_at is None
     context = {
         "goal": goal,
         "viewer": viewer,
@@ -152,11 +152,36 @@ def _detail(
         "may_update": writable and goal.state == Goal.State.ACTIVE,
         "may_edit": writable and may_edit_goal(viewer, goal),
         "may_delete": writable and may_delete_goal(viewer, goal),
+        "may_restore": still_open and goal.deleted_at is not None,
         "is_owner": viewer.pk == goal.owner_id,
-        "is_proposer": viewer.pk == goal.proposed_by_id,
         "meeting_slug": request.GET.get("meeting", "") or form["meeting"].value() or "",
     }
     return render(request, "growth/goals_detail.html", context, status=status)
+
+
+def _edit_form(request: PersonRequest, goal: Goal) -> GoalEditForm | ProposalEditForm:
+    """The owner may also move an active goal to another 1:1; a proposal stays where it is."""
+    initial = {
+        "kind": goal.kind,
+        "title": goal.title,
+        "why": goal.why,
+        "target_date": goal.target_date,
+        "review_period": goal.review_period,
+        "version": goal.version,
+        "relationship": str(goal.relationship.uuid) if goal.relationship else "",
+    }
+    today = today_for(goal.owner, timezone.now())
+    data = request.POST or None
+    if goal.state == Goal.State.PROPOSED:
+        return ProposalEditForm(data, initial=initial, today=today, keep_date=goal.target_date)
+    return GoalEditForm(
+        data,
+        initial=initial,
+        today=today,
+        keep_date=goal.target_date,
+        relationships=selectors.relationships_for_goals(request.user),
+        viewer=request.user,
+    )
 
 
 @login_required
@@ -169,36 +194,9 @@ def goal_edit_view(request: PersonRequest, goal_uuid: UUID) -> HttpResponse:
         require_open(goal.relationship)
     if goal.deleted_at is not None:
         return redirect("growth:goal", goal.uuid)
-    own = goal.state != Goal.State.PROPOSED
-    allowed = (
-        viewer.pk == goal.owner_id if own else viewer.pk in (goal.owner_id, goal.proposed_by_id)
-    )
-    if not allowed:
+    if not may_edit_goal(viewer, goal):
         raise PermissionDenied("Only the owner of a goal can change it.")
-    today = today_for(goal.owner, timezone.now())
-    initial = {
-        "kind": goal.kind,
-        "title": goal.title,
-        "why": goal.why,
-        "target_date": goal.target_date,
-        "review_period": goal.review_period,
-        "version": goal.version,
-        "relationship": str(goal.relationship.uuid) if goal.relationship else "",
-    }
-    form: GoalEditForm | ProposalEditForm
-    if own:
-        form = GoalEditForm(
-            request.POST or None,
-            initial=initial,
-            today=today,
-            keep_date=goal.target_date,
-            relationships=selectors.relationships_for_goals(viewer),
-            viewer=viewer,
-        )
-    else:
-        form = ProposalEditForm(
-            request.POST or None, initial=initial, today=today, keep_date=goal.target_date
-        )
+    form = _edit_form(request, goal)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -241,12 +239,7 @@ def _act(
     goal = goal_for(request.user, goal_uuid)
     if goal.relationship is not None:
         require_open(goal.relationship)
-    try:
-        goal = action(actor=request.user, goal=goal)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return _back(request, goal)
-    messages.success(request, success)
+    attempt(request, lambda: action(actor=request.user, goal=goal), success)
     return _back(request, goal)
 
 

@@ -34,13 +34,8 @@ def _after_write(point: TalkingPoint, *, was_private: bool | None = None) -> Non
     bump_for(point.relationship, point.author, shared=shared)
 
 
-def _next_position(relationship: Relationship) -> int:
-    top = TalkingPoint.objects.filter(relationship=relationship).aggregate(m=Max("position"))["m"]
-    return (top or 0) + 1
-
-
-def _last_position_plus_one(relationship: Relationship) -> Coalesce:
-    """`_next_position` as an expression, so the INSERT computes it (one round trip less)."""
+def _position_after_last(relationship: Relationship) -> Coalesce:
+    """The position after the relationship's last point, as an expression an INSERT computes."""
     top = (
         TalkingPoint.objects.filter(relationship_id=relationship.pk)
         .order_by()
@@ -49,6 +44,16 @@ def _last_position_plus_one(relationship: Relationship) -> Coalesce:
         .values("m")
     )
     return Coalesce(Subquery(top), Value(1))
+
+
+def _next_position(relationship: Relationship) -> int:
+    """`_position_after_last` read now, for inserts that number several points at once."""
+    return int(
+        Relationship.objects.filter(pk=relationship.pk)
+        .annotate(next_position=_position_after_last(relationship))
+        .values_list("next_position", flat=True)
+        .get()
+    )
 
 
 def _check_theme(theme: str) -> str:
@@ -83,7 +88,7 @@ def point_add(
         is_private=is_private,
         is_standing=is_standing,
         planned_for=planned_for,
-        position=_last_position_plus_one(relationship),
+        position=_position_after_last(relationship),
         source=source,
     )
     _after_write(point)

@@ -3,10 +3,20 @@
 from datetime import UTC, datetime
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from demo.generator import DEMO_ORG_NAME, load
+from demo.growth import has_growth
 from demo.org import DEMO_PASSWORD
+from growth.models import (
+    CareerProfile,
+    CareerProfileRevision,
+    CheckIn,
+    Feedback,
+    Goal,
+    GoalUpdate,
+)
 from meetings.models import Meeting, Relationship, TalkingPoint
 from meetings.occurrences import occurrence_exists
 from people.models import Organization, Person, Team
@@ -68,3 +78,34 @@ def test_the_same_seed_gives_the_same_history(db: None) -> None:
     first, second = fingerprint("First"), fingerprint("Second")
     assert first == second
     assert len(first) > 50
+
+
+def growth_counts() -> dict[str, int]:
+    models = (CheckIn, Goal, GoalUpdate, Feedback, CareerProfile, CareerProfileRevision)
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["blocker points"] = TalkingPoint.objects.filter(
+        source=TalkingPoint.Source.CHECKIN
+    ).count()
+    return counts
+
+
+def test_if_empty_adds_growth_to_an_organization_loaded_without_it_once(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A demo loaded before growth existed gets its growth content on the next start only."""
+    with monkeypatch.context() as patch:
+        patch.setattr("demo.generator.seed_growth", lambda *args, **kwargs: {})
+        run()
+    organization = Organization.objects.get(name=DEMO_ORG_NAME)
+    assert not has_growth(organization)
+    assert set(growth_counts().values()) == {0}
+
+    first = run("--if-empty")
+    seeded = growth_counts()
+    second = run("--if-empty")
+
+    assert "Added growth content" in first
+    assert all(seeded.values()), seeded
+    assert "Added growth content" not in second
+    assert "already loaded" in second
+    assert growth_counts() == seeded

@@ -1,12 +1,17 @@
 """The world of the feedback tests: Maya and Ravi in their second meeting, feedback both ways.
 
-Plain functions (not fixtures) so each test module wraps them in its own fixtures:
-fixtures of tests/meetings/conftest.py are not visible under tests/growth.
+The `clock` and `world` fixtures are shared by the feedback test modules, which import
+them by name (`from tests.growth.feedback_world import clock as clock`). A module that
+uses `world` must import `clock` too: otherwise `world` gets the `clock` of
+tests/growth/conftest.py, which stands on the suite's Monday morning, not at NOW.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -66,6 +71,25 @@ def build_world(
         text="What could I do to support you better?",
     )
     return World(relationship, maya, ravi, olga, ada, otto, praise, upward, question)
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Traveller]:
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(
+    clock: time_machine.Traveller,
+    one_on_one: Relationship,
+    maya: Person,
+    ravi: Person,
+    olga: Person,
+    ada: Person,
+    otto: Person,
+) -> World:
+    return build_world(one_on_one, maya, ravi, olga, ada, otto)
 
 
 def give_url(world: World, key: datetime = CURRENT) -> str:

@@ -1,12 +1,12 @@
 """Career profiles: saving with history, the profile pages and the career card."""
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import date, time
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from activity.models import Activity
@@ -15,23 +15,19 @@ from growth.models.career import CAREER_TEXT
 from growth.selectors.career import career_history
 from growth.services.career import career_profile_save
 from meetings.models import Relationship
+from meetings.schedule import Cadence, CadenceKind
 from meetings.services.common import EditConflict
+from meetings.services.relationships import relationship_start
 from people.models import Person
 from tests.conftest import client_for
+from tests.people.test_admin import change_person_data
 
-NOW = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 TEXTS = {
     "strengths": "Untangling legacy code",
     "skills_to_grow": "Public speaking",
     "next_role": "Staff engineer",
     "support_needed": "A conference talk slot",
 }
-
-
-@pytest.fixture
-def clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def save(person: Person, base_version: int = 0, **changes: str) -> CareerProfile:
@@ -151,6 +147,24 @@ def test_it_bumps_no_1on1_other_than_the_manager_ones(
 
     one_on_one.refresh_from_db()
     assert one_on_one.shared_version == before
+
+
+def test_it_leaves_a_former_managers_1on1_alone(
+    one_on_one: Relationship,
+    ravi: Person,
+    olga: Person,
+    clock: time_machine.Traveller,
+) -> None:
+    """Maya's page must not even refresh when the report she no longer manages edits."""
+    ravi.manager = olga
+    ravi.save()
+    before = one_on_one.shared_version
+
+    save(ravi)
+
+    one_on_one.refresh_from_db()
+    assert one_on_one.shared_version == before
+    assert Activity.objects.get(verb="career.save").relationship_id is None
 
 
 # --- my career page -----------------------------------------------------------------------
@@ -375,28 +389,94 @@ def test_a_save_refreshes_the_cached_page(
     assert "Staff engineer" in client.get(url).content.decode()
 
 
-def test_no_card_in_a_peer_1on1(
-    acme: object, maya: Person, olga: Person, clock: time_machine.Traveller
-) -> None:
-    from datetime import date, time
-
-    from meetings.schedule import Cadence, CadenceKind
-    from meetings.services.relationships import relationship_start
-
-    peers = relationship_start(
-        actor=maya,
-        other=olga,
-        kind=Relationship.Kind.PEER,
+def start(lead: Person, member: Person, kind: str) -> Relationship:
+    return relationship_start(
+        actor=lead,
+        other=member,
+        kind=kind,
         cadence=Cadence(CadenceKind.WEEKLY, weekday=2),
         first_date=date(2027, 1, 6),
         local_time=time(10, 0),
         timezone="UTC",
         duration_minutes=30,
-        now=NOW,
+        now=timezone.now(),  # the frozen clock
     )
+
+
+def test_no_card_in_a_peer_1on1(
+    acme: object, maya: Person, olga: Person, clock: time_machine.Traveller
+) -> None:
+    peers = start(maya, olga, Relationship.Kind.PEER)
     save(olga)
 
     body = client_for(maya).get(reverse("meetings:relationship", args=[peers.uuid]))
 
     assert "career-card" not in body.content.decode()
     assert "Staff engineer" not in body.content.decode()
+
+
+@pytest.mark.parametrize(
+    "kind", [Relationship.Kind.MENTOR, Relationship.Kind.PEER, Relationship.Kind.SKIP_LEVEL]
+)
+def test_no_card_in_another_kind_of_1on1_even_with_the_manager(
+    maya: Person, ravi: Person, clock: time_machine.Traveller, kind: str
+) -> None:
+    """Maya is Ravi's manager, but only their manager 1:1 carries his profile."""
+    other = start(maya, ravi, kind)
+    save(ravi)
+    url = reverse("meetings:relationship", args=[other.uuid])
+
+    for person in (maya, ravi):
+        body = client_for(person).get(url).content.decode()
+        assert "career-card" not in body
+        assert "Staff engineer" not in body
+        assert reverse("growth:career_person", args=[ravi.uuid]) not in body
+
+
+def test_a_former_manager_no_longer_sees_the_card(
+    one_on_one: Relationship,
+    ravi: Person,
+    maya: Person,
+    olga: Person,
+    clock: time_machine.Traveller,
+) -> None:
+    """The 1:1 with the former manager goes on, but the profile is no longer shared in it."""
+    save(ravi)
+    ravi.manager = olga
+    ravi.save()
+
+    for person in (maya, ravi):
+        body = (
+            client_for(person)
+            .get(reverse("meetings:relationship", args=[one_on_one.uuid]))
+            .content.decode()
+        )
+        assert "career-card" not in body
+        assert "Staff engineer" not in body
+
+
+def test_a_reporting_line_changed_in_the_admin_hides_the_card_at_once(
+    one_on_one: Relationship,
+    ravi: Person,
+    maya: Person,
+    olga: Person,
+    ada: Person,
+    clock: time_machine.Traveller,
+) -> None:
+    """The former manager's cached page is not served with the profile on it."""
+    save(ravi)
+    manager = client_for(maya)
+    url = reverse("meetings:relationship", args=[one_on_one.uuid])
+    assert "Staff engineer" in manager.get(url).content.decode()
+
+    change = client_for(ada).post(
+        reverse("admin:people_person_change", args=[ravi.pk]),
+        change_person_data(ravi, manager=str(olga.pk)),
+    )
+
+    assert change.status_code == 302
+    ravi.refresh_from_db()
+    assert ravi.manager == olga
+    body = manager.get(url).content.decode()
+    assert "career-card" not in body
+    assert "Staff engineer" not in body

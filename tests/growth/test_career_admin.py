@@ -1,5 +1,6 @@
 """Org admins set when a theme counts as quiet, for their own organization only."""
 
+import pytest
 from django.urls import reverse
 
 from people.models import Organization, Person
@@ -30,6 +31,31 @@ def test_a_bad_threshold_is_a_field_error_and_changes_nothing(
     assert response.context["adminform"].form.errors["quiet_theme_after"]
     acme.refresh_from_db()
     assert acme.quiet_theme_after == 4
+
+
+@pytest.mark.parametrize("value", ["53", "-1", "four", ""])
+def test_a_threshold_out_of_range_or_not_a_number_is_refused(
+    ada: Person, acme: Organization, value: str
+) -> None:
+    """Between 1 and 52 meetings: a quiet theme must be reachable and the badge meaningful."""
+    url = reverse("admin:people_organization_change", args=[acme.pk])
+
+    response = client_for(ada).post(url, {"quiet_theme_after": value})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["quiet_theme_after"]
+    acme.refresh_from_db()
+    assert acme.quiet_theme_after == 4
+
+
+def test_the_highest_threshold_is_accepted(ada: Person, acme: Organization) -> None:
+    url = reverse("admin:people_organization_change", args=[acme.pk])
+
+    response = client_for(ada).post(url, {"quiet_theme_after": "52"})
+
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert acme.quiet_theme_after == 52
 
 
 def test_the_org_admin_sees_only_their_organization(

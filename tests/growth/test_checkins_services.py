@@ -1,7 +1,6 @@
 """checkin_submit: who may check in, what it stores, and the blockers it puts on the agenda."""
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -12,7 +11,7 @@ from growth.models import CheckIn
 from growth.models.checkins import CHECKIN_TEXT
 from growth.services.checkins import blocker_lines
 from meetings.models import Meeting, Relationship, TalkingPoint, Theme
-from meetings.services.agenda import point_delete, point_edit
+from meetings.services.agenda import point_delete, point_edit, point_set_discussed
 from meetings.services.common import EditConflict
 from meetings.services.meetings import meeting_cancel, meeting_close
 from meetings.services.relationships import relationship_end
@@ -20,11 +19,8 @@ from people.models import Person
 from tests.growth.checkins_world import submit
 from tests.meetings.conftest import FIRST, SECOND
 
-
-@pytest.fixture(autouse=True)
-def clock(now: datetime) -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(now, tick=False) as traveller:
-        yield traveller
+# Time stands still at `now` (the `clock` of tests/growth/conftest.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def checkin_points(relationship: Relationship) -> list[TalkingPoint]:
@@ -191,6 +187,47 @@ def test_check_ins_for_different_meetings_are_separate(
     submit(ravi, one_on_one, blockers="Same")
     submit(ravi, one_on_one, key=SECOND, blockers="Same")
     assert CheckIn.objects.count() == 2
+    assert {p.planned_for for p in checkin_points(one_on_one)} == {FIRST, SECOND}
+
+
+def test_a_meeting_long_past_takes_no_check_in(
+    one_on_one: Relationship, ravi: Person, clock: time_machine.Traveller
+) -> None:
+    # Nobody closed FIRST; a day before SECOND it is history, and SECOND is the focus.
+    clock.move_to(SECOND - timedelta(days=1))
+    with pytest.raises(ValidationError, match="meeting is over"):
+        submit(ravi, one_on_one, key=FIRST, blockers="Old news")
+    assert not CheckIn.objects.exists()
+    assert not checkin_points(one_on_one)
+
+
+def _hold_first(maya: Person, one_on_one: Relationship, clock: time_machine.Traveller) -> None:
+    clock.move_to(FIRST + timedelta(minutes=20))
+    meeting_close(actor=maya, relationship=one_on_one, key=FIRST)
+
+
+def test_a_blocker_carried_over_stays_one_point_when_repeated(
+    one_on_one: Relationship, maya: Person, ravi: Person, clock: time_machine.Traveller
+) -> None:
+    submit(ravi, one_on_one, blockers="API keys")
+    _hold_first(maya, one_on_one, clock)  # not discussed: the point carries over to SECOND
+    submit(ravi, one_on_one, key=SECOND, blockers="API keys\nNo staging database")
+    points = checkin_points(one_on_one)
+    assert sorted(p.text for p in points) == ["API keys", "No staging database"]
+    assert {p.text: p.planned_for for p in points} == {
+        "API keys": FIRST,
+        "No staging database": SECOND,
+    }
+
+
+def test_a_blocker_discussed_last_time_is_raised_again(
+    one_on_one: Relationship, maya: Person, ravi: Person, clock: time_machine.Traveller
+) -> None:
+    submit(ravi, one_on_one, blockers="API keys")
+    (keys,) = checkin_points(one_on_one)
+    point_set_discussed(actor=maya, point=keys, meeting_key=FIRST, discussed=True)
+    _hold_first(maya, one_on_one, clock)
+    submit(ravi, one_on_one, key=SECOND, blockers="API keys")
     assert {p.planned_for for p in checkin_points(one_on_one)} == {FIRST, SECOND}
 
 

@@ -1,8 +1,7 @@
 """The check-in page, and what the relationship page shows of check-ins."""
 
 import re
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -17,19 +16,17 @@ from growth.models.checkins import CHECKIN_TEXT
 from growth.selectors.checkins import TREND_LENGTH, page_context
 from meetings.models import Relationship, TalkingPoint
 from meetings.occurrences import focus, key_slug
+from meetings.schedule import Cadence, CadenceKind
 from meetings.selectors import series_upcoming
 from meetings.services.meetings import meeting_cancel, meeting_close
-from meetings.services.relationships import relationship_end
+from meetings.services.relationships import relationship_end, relationship_start
 from people.models import Person
 from tests.conftest import client_for
 from tests.growth.checkins_world import VALID, submit, weekly
 from tests.meetings.conftest import FIRST, SECOND
 
-
-@pytest.fixture(autouse=True)
-def clock(now: datetime) -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(now, tick=False) as traveller:
-        yield traveller
+# Time stands still at `now` (the `clock` of tests/growth/conftest.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def url(relationship: Relationship, key: datetime = FIRST) -> str:
@@ -40,7 +37,7 @@ def page(relationship: Relationship) -> str:
     return reverse("meetings:relationship", args=[relationship.uuid])
 
 
-def test_the_page_shows_an_one_checkin_form_and_the_other_side(
+def test_the_page_shows_an_empty_form_and_the_other_side(
     one_on_one: Relationship, ravi: Person
 ) -> None:
     response = client_for(ravi).get(url(one_on_one))
@@ -179,6 +176,62 @@ def test_a_cancelled_meeting_explains_and_refuses(
     assert not CheckIn.objects.exists()
 
 
+def test_a_meeting_long_past_explains_and_refuses(
+    one_on_one: Relationship, ravi: Person, clock: time_machine.Traveller
+) -> None:
+    clock.move_to(SECOND - timedelta(days=1))  # FIRST was never closed
+    client = client_for(ravi)
+    html = client.get(url(one_on_one, FIRST)).content.decode()
+    assert "This meeting is over: check-ins are for meetings still to come." in html
+    assert '<form method="post" action="' + url(one_on_one, FIRST) not in html
+    response = client.post(url(one_on_one, FIRST), VALID | {"blockers": "Old", "version": "0"})
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+    assert not TalkingPoint.objects.exists()
+
+
+def test_a_check_in_for_a_later_meeting_waits_for_that_meeting(
+    one_on_one: Relationship, maya: Person, ravi: Person
+) -> None:
+    data = VALID | {"wins": "Early bird", "blockers": "Later blocker", "version": "0"}
+    response = client_for(ravi).post(url(one_on_one, SECOND), data, follow=True)
+    assert (
+        "Check-in saved for Tuesday 12 January. Maya sees it at the top of that meeting’s agenda."
+        in response.content.decode()
+    )
+    html = client_for(maya).get(page(one_on_one)).content.decode()
+    panel = html[html.index('id="focus-checkins"') : html.index('id="upcoming"')]
+    assert "No check-ins for this meeting yet" in panel
+    assert "Early bird" not in panel
+    assert "Later blocker" not in panel
+    upcoming = html[html.index('id="upcoming"') :]
+    assert "1 point" in upcoming[: upcoming.index("</section>")]
+    assert "Early bird" in client_for(maya).get(url(one_on_one, SECOND)).content.decode()
+
+
+def test_the_trend_leaves_out_check_ins_from_the_members_other_one_on_ones(
+    one_on_one: Relationship, maya: Person, ravi: Person, olga: Person, now: datetime
+) -> None:
+    peers = relationship_start(
+        actor=olga,
+        other=ravi,
+        kind=Relationship.Kind.PEER,
+        cadence=Cadence(CadenceKind.WEEKLY, weekday=3),
+        first_date=date(2027, 1, 7),
+        local_time=time(9, 0),
+        timezone="UTC",
+        duration_minutes=30,
+        now=now,
+    )
+    submit(ravi, peers, key=datetime(2027, 1, 7, 9, tzinfo=UTC), mood=1, workload="too_little")
+    html = client_for(maya).get(page(one_on_one)).content.decode()
+    assert "No check-ins from Ravi yet." in html
+    assert '<svg class="trend-chart"' not in html
+    assert "Very low" not in html
+    # The positive control: the chart of the 1:1 where it was written shows it.
+    assert "1 · Very low" in client_for(olga).get(page(peers)).content.decode()
+
+
 def test_html_in_a_check_in_is_inert(one_on_one: Relationship, maya: Person, ravi: Person) -> None:
     submit(ravi, one_on_one, wins="<script>alert(1)</script>", blockers="<b>bold</b>")
     html = client_for(maya).get(page(one_on_one)).content.decode()
@@ -201,7 +254,7 @@ def test_the_manager_sees_the_check_in_and_its_blocker_on_the_agenda(
     assert "Waiting on API keys" in agenda[: agenda.index("</ol>")]
 
 
-def test_the_trend_card_has_an_one_checkin_state(one_on_one: Relationship, maya: Person) -> None:
+def test_the_trend_card_has_an_empty_state(one_on_one: Relationship, maya: Person) -> None:
     html = client_for(maya).get(page(one_on_one)).content.decode()
     assert "No check-ins from Ravi yet." in html
     assert '<svg class="trend-chart"' not in html

@@ -1,6 +1,5 @@
 """Pinned query counts: the feedback log and the recognition page cost the same with 1 row or 45."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,17 +13,12 @@ from meetings.models import Relationship
 from meetings.services.common import meeting_materialize
 from people.models import Person
 from tests.conftest import client_for
-from tests.growth.feedback_world import CURRENT, NOW
+from tests.growth.feedback_world import CURRENT
+from tests.growth.feedback_world import clock as clock
 
 # session, person, count, page of rows
 LOG_PAGE = 4
 RECOGNITION_PAGE = 4
-
-
-@pytest.fixture
-def clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def add_feedback(relationship: Relationship, giver: Person, receiver: Person, count: int) -> None:

@@ -1,6 +1,5 @@
 """Feedback services: giving it both ways, soft delete with undo, public praise with consent."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -26,26 +25,9 @@ from meetings.models import Meeting, Relationship, Theme
 from meetings.services.relationships import relationship_end
 from people.models import Person
 from playbook.models import Question
-from tests.growth.feedback_world import CURRENT, NOW, World, build_world
-
-
-@pytest.fixture
-def clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(
-    clock: time_machine.Traveller,
-    one_on_one: Relationship,
-    maya: Person,
-    ravi: Person,
-    olga: Person,
-    ada: Person,
-    otto: Person,
-) -> World:
-    return build_world(one_on_one, maya, ravi, olga, ada, otto)
+from tests.growth.feedback_world import CURRENT, NOW, World
+from tests.growth.feedback_world import clock as clock
+from tests.growth.feedback_world import world as world
 
 
 def shared_version(world: World) -> int:
@@ -101,7 +83,7 @@ class TestGive:
             give(world, world.maya, question=world.question)
         assert Feedback.objects.count() == 2
 
-    @pytest.mark.parametrize("problem", ["inactive", "audience", "organization"])
+    @pytest.mark.parametrize("problem", ["inactive", "audience", "theme", "organization"])
     def test_only_active_questions_of_the_bank_for_the_manager_are_offered(
         self, world: World, otto: Person, problem: str
     ) -> None:
@@ -110,6 +92,8 @@ class TestGive:
             question.is_active = False
         elif problem == "audience":
             question.audience = Question.Audience.TO_REPORT
+        elif problem == "theme":  # asked by the report, but not feedback to the manager
+            question.theme = Theme.CAREER
         else:
             question = Question.objects.create(
                 organization_id=otto.org_id,

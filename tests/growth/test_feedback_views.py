@@ -1,6 +1,5 @@
 """Feedback views: the meeting's feedback section, the give form, the log and recognition."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -17,31 +16,14 @@ from growth.services.feedback import (
     feedback_give,
     feedback_share,
 )
-from meetings.models import Relationship
+from meetings.models import Theme
 from meetings.services.relationships import relationship_end
-from people.models import Person
-from tests.growth.feedback_world import CURRENT, HELD, HTMX, NOW, World, build_world, give_url
+from playbook.models import Question
+from tests.growth.feedback_world import CURRENT, HELD, HTMX, World, give_url
+from tests.growth.feedback_world import clock as clock
+from tests.growth.feedback_world import world as world
 
 SECTION = {"section": "focus"}
-
-
-@pytest.fixture
-def clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(
-    clock: time_machine.Traveller,
-    one_on_one: Relationship,
-    maya: Person,
-    ravi: Person,
-    olga: Person,
-    ada: Person,
-    otto: Person,
-) -> World:
-    return build_world(one_on_one, maya, ravi, olga, ada, otto)
 
 
 def page(client: Client, world: World) -> str:
@@ -61,6 +43,17 @@ class TestGiveForm:
         assert response.status_code == 200
         assert "<h1>Feedback for Maya</h1>" in html
         assert world.question.text in html
+
+    def test_only_the_banks_feedback_to_manager_questions_are_offered(self, world: World) -> None:
+        Question.objects.create(
+            organization_id=world.relationship.organization_id,
+            theme=Theme.CAREER,
+            audience=Question.Audience.TO_MANAGER,
+            text="Which career decision of yours would you make differently?",
+        )
+        html = world.client("ravi").get(give_url(world)).content.decode()
+        assert world.question.text in html
+        assert "Which career decision" not in html
 
     def test_the_manager_gets_no_feedback_to_manager_questions(self, world: World) -> None:
         html = world.client("maya").get(give_url(world)).content.decode()
@@ -379,6 +372,33 @@ class TestRecognition:
             assert str(world.relationship.uuid) not in html
         html = world.client("otto").get(reverse("growth:recognition")).content.decode()
         assert "Great launch" not in html
+
+    def test_newest_public_praise_comes_first(
+        self, world: World, clock: time_machine.Traveller
+    ) -> None:
+        self.make_public(world)
+        clock.shift(timedelta(hours=1))
+        feedback_share(actor=world.maya, feedback=world.praise)
+        feedback_consent(actor=world.ravi, feedback=world.praise)
+        html = world.client("olga").get(reverse("growth:recognition")).content.decode()
+        assert html.index(world.praise.text) < html.index("Great launch")
+
+    def test_hidden_or_deleted_praise_leaves_the_page(self, world: World) -> None:
+        self.make_public(world)
+        feedback_share(actor=world.maya, feedback=world.praise)
+        feedback_consent(actor=world.ravi, feedback=world.praise)
+        ravi = world.client("ravi")
+        ravi.post(reverse("growth:feedback_hide", args=[world.praise.uuid]))
+        world.client("maya").post(
+            reverse("growth:feedback_delete", args=[Feedback.objects.get(text="Great launch").uuid])
+        )
+        for name in ("maya", "ravi", "olga"):
+            html = world.client(name).get(reverse("growth:recognition")).content.decode()
+            assert world.praise.text not in html, name
+            assert "Great launch" not in html, name
+        # The receiver no longer finds the deleted praise anywhere, not even in his log.
+        assert "Great launch" not in ravi.get(reverse("growth:feedback_log")).content.decode()
+        assert world.praise.text in ravi.get(reverse("growth:feedback_log")).content.decode()
 
     def test_praise_waiting_for_consent_is_not_public(self, world: World) -> None:
         feedback_share(actor=world.maya, feedback=world.praise)

@@ -194,6 +194,53 @@ def test_the_owner_edits_and_moves_the_goal_out_of_the_1on1(world: World) -> Non
     assert not goals_visible_to(world.maya).filter(pk=goal.pk).exists()
 
 
+def test_moving_a_goal_to_another_1on1_tells_both_and_changes_who_sees_it(world: World) -> None:
+    olga_ravi = Relationship.objects.create(
+        organization_id=world.olga.org_id, lead=world.olga, member=world.ravi
+    )
+    before = shared_version(world.relationship), shared_version(olga_ravi)
+    goal_edit(
+        actor=world.ravi,
+        goal=world.active,
+        fields=fields("Learn Rust"),
+        base_version=0,
+        relationship=olga_ravi,
+        move=True,
+    )
+    assert (shared_version(world.relationship), shared_version(olga_ravi)) == (
+        before[0] + 1,
+        before[1] + 1,
+    )
+    assert goal_for(world.olga, world.active.uuid).relationship == olga_ravi
+    assert not goals_visible_to(world.maya).filter(pk=world.active.pk).exists()
+
+
+def test_only_the_owner_moves_an_active_goal(world: World) -> None:
+    olga_ravi = Relationship.objects.create(
+        organization_id=world.olga.org_id, lead=world.olga, member=world.ravi
+    )
+    with pytest.raises(ValidationError, match="Only an active goal"):
+        goal_edit(
+            actor=world.ravi,
+            goal=world.proposal,
+            fields=fields(),
+            base_version=0,
+            relationship=olga_ravi,
+            move=True,
+        )
+    assert Goal.objects.get(pk=world.proposal.pk).relationship == world.relationship
+
+
+def test_the_activity_row_names_the_1on1_or_none(world: World) -> None:
+    own = goal_create(actor=world.ravi, fields=fields("Run a half marathon"))
+    rows = Activity.objects.filter(object_uuid__in=[own.uuid, world.active.uuid])
+    assert dict(rows.values_list("object_uuid", "relationship_id")) == {
+        own.uuid: None,
+        world.active.uuid: world.relationship.pk,
+    }
+    assert set(rows.values_list("object_type", flat=True)) == {"Goal"}
+
+
 def test_the_proposer_edits_while_proposed(world: World) -> None:
     goal = goal_edit(
         actor=world.maya, goal=world.proposal, fields=fields("Lead planning"), base_version=0

@@ -15,12 +15,14 @@ from growth.services.goals import (
     goal_create,
     goal_decline,
     goal_delete,
+    goal_edit,
     goal_propose,
     goal_update_add,
 )
 from meetings.models import Relationship
 from meetings.occurrences import key_slug
 from meetings.services.meetings import meeting_close
+from meetings.services.relationships import relationship_end
 from people.models import Person
 from tests.conftest import client_for
 from tests.growth.goals_world import CURRENT, HELD, NOW, UPCOMING, World, build_world, fields
@@ -300,6 +302,33 @@ def test_an_update_from_the_meeting_links_to_it(world: World) -> None:
     assert reverse("meetings:meeting", args=[world.relationship.uuid, key_slug(CURRENT)]) in page
 
 
+def test_a_moved_goal_links_no_meeting_of_its_former_1on1(world: World) -> None:
+    goal_update_add(
+        actor=world.maya,
+        goal=world.active,
+        text="Read two chapters.",
+        status="on_track",
+        meeting_key=CURRENT,
+    )
+    olga_ravi = Relationship.objects.create(
+        organization_id=world.olga.org_id, lead=world.olga, member=world.ravi
+    )
+    goal_edit(
+        actor=world.ravi,
+        goal=world.active,
+        fields=fields("Learn Rust"),
+        base_version=world.active.version,
+        relationship=olga_ravi,
+        move=True,
+    )
+    url = reverse("growth:goal", args=[world.active.uuid])
+    for who in (world.olga, world.ravi):
+        page = client_for(who).get(url).content.decode()
+        assert "Read two chapters." in page  # the progress goes with the goal
+        assert "in the meeting of" not in page  # not when, nor a link to, the 1:1 with Maya
+        assert key_slug(CURRENT) not in page
+
+
 @pytest.mark.parametrize("key", [UPCOMING, HELD])
 def test_an_update_cannot_link_to_a_meeting_not_in_progress(world: World, key: datetime) -> None:
     if key == HELD:
@@ -364,6 +393,18 @@ def test_the_goal_page_shows_the_facts(world: World) -> None:
     assert "Withdraw proposal" in lead_page
 
 
+def test_pages_name_the_other_participant_of_the_goals_1on1(world: World) -> None:
+    url = reverse("growth:goal", args=[world.active.uuid])
+    ravi_page = client_for(world.ravi).get(url).content.decode()
+    assert ravi_page.count("1:1 with Maya Manager") == 2  # breadcrumb and "Discussed in"
+    maya_page = client_for(world.maya).get(url).content.decode()
+    assert maya_page.count("1:1 with Ravi Report") == 2
+    assert (
+        "1:1 with Maya Manager"
+        in client_for(world.ravi).get(reverse("growth:goals")).content.decode()
+    )
+
+
 def test_editing_a_goal(world: World) -> None:
     client = client_for(world.ravi)
     url = reverse("growth:goal_edit", args=[world.active.uuid])
@@ -415,6 +456,7 @@ def test_next_must_be_ours(world: World) -> None:
         {"next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("growth:goal", args=[world.proposal.uuid])
+    assert Goal.objects.get(pk=world.proposal.pk).state == Goal.State.DECLINED
 
 
 def test_answering_twice_is_refused_with_a_message(world: World) -> None:
@@ -439,6 +481,33 @@ def test_delete_then_undo(world: World) -> None:
     )
     client.post(reverse("growth:goal_restore", args=[world.active.uuid]))
     assert Goal.objects.get(pk=world.active.pk).deleted_at is None
+
+
+def test_no_restore_is_offered_once_the_1on1_has_ended(world: World) -> None:
+    goal_delete(actor=world.ravi, goal=world.active)
+    relationship_end(actor=world.maya, relationship=world.relationship)
+    client = client_for(world.ravi)
+    restore = reverse("growth:goal_restore", args=[world.active.uuid])
+    page = client.get(reverse("growth:goal", args=[world.active.uuid])).content.decode()
+    assert "This goal was deleted" in page
+    assert "stays deleted" in page
+    assert restore not in page
+    my_goals = client.get(reverse("growth:goals")).content.decode()
+    assert "Learn Rust" in my_goals
+    assert restore not in my_goals
+    assert client.post(restore).status_code == 403  # what the button would have led to
+
+
+def test_a_withdrawn_proposal_leaves_the_card_for_both(world: World) -> None:
+    response = client_for(world.maya).post(
+        reverse("growth:goal_delete", args=[world.proposal.uuid]),
+        {"next": reverse("meetings:relationship", args=[world.relationship.uuid])},
+    )
+    assert response.status_code == 302
+    assert "Lead the Q2 planning" not in relationship_page(world, "ravi")
+    maya_page = relationship_page(world, "maya")
+    assert "Lead the Q2 planning" not in maya_page
+    assert "waiting for Ravi" not in maya_page
 
 
 def test_restore_after_30_days_is_refused_with_a_message(world: World) -> None:

@@ -7,11 +7,11 @@ tests/growth/test_urls_covered.py requires for both methods of every URL.
 Both participants check in for their meetings; everyone else gets 404, exactly
 like a 1:1 that does not exist. Targets: "" the next meeting of the active 1:1;
 "ended" the same meeting after the 1:1 ended (read-only history: 403);
-"cancelled" a meeting that was cancelled (the page explains, a post is refused).
+"cancelled" a meeting that was cancelled, "over" a meeting long past that nobody
+closed (for both, the page explains and a post is refused).
 """
 
-from collections.abc import Iterator
-from datetime import datetime
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -27,11 +27,8 @@ from tests.growth.checkins_world import VALID
 from tests.meetings.conftest import FIRST, SECOND
 from tests.permissions import ARGS, BAD, DENY, GO, NO, OK, Row, cases, check
 
-
-@pytest.fixture(autouse=True)
-def clock(now: datetime) -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(now, tick=False) as traveller:
-        yield traveller
+# Time stands still at `now` (the `clock` of tests/growth/conftest.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 TABLE: list[Row] = [
@@ -42,6 +39,8 @@ TABLE: list[Row] = [
     ("checkin", "POST", "ended",     DENY, DENY, NO,   NO,   NO),
     ("checkin", "GET",  "cancelled", OK,   OK,   NO,   NO,   NO),
     ("checkin", "POST", "cancelled", BAD,  BAD,  NO,   NO,   NO),
+    ("checkin", "GET",  "over",      OK,   OK,   NO,   NO,   NO),
+    ("checkin", "POST", "over",      BAD,  BAD,  NO,   NO,   NO),
 ]  # fmt: skip
 
 CASES = cases(TABLE)
@@ -49,6 +48,7 @@ CASES = cases(TABLE)
 
 @pytest.mark.parametrize(ARGS, CASES)
 def test_permission(
+    clock: time_machine.Traveller,
     one_on_one: Relationship,
     maya: Person,
     ravi: Person,
@@ -68,6 +68,8 @@ def test_permission(
     elif target == "cancelled":
         key = SECOND
         meeting_cancel(actor=maya, relationship=one_on_one, key=key, reason="", skip=False)
+    elif target == "over":
+        clock.move_to(SECOND - timedelta(days=1))
     actor = people.get(role)
     url = reverse(f"growth:{name}", args=[one_on_one.uuid, key_slug(key)])
     check(actor, method, url, VALID | {"version": "0"}, expected)

@@ -11,26 +11,25 @@ organization (Otto) get 404 like for feedback that does not exist. The receiver 
 the feedback but cannot delete it (403); the giver cannot decide where praise shows (403).
 """
 
-from collections.abc import Iterator
-
 import pytest
-import time_machine
 from django.urls import reverse
 
 from growth.models import Feedback
 from growth.services.feedback import feedback_delete, feedback_share
-from meetings.models import Relationship
 from meetings.occurrences import key_slug
 from meetings.services.relationships import relationship_end
 from people.models import Person
 from tests.conftest import client_for
-from tests.growth.feedback_world import CURRENT, NOW, World, build_world
+from tests.growth.feedback_world import CURRENT, World
+from tests.growth.feedback_world import clock as clock
+from tests.growth.feedback_world import world as world
 from tests.permissions import ARGS, DENY, GO, NO, OK, WRONG_METHOD, Row, cases, check
 
 W = WRONG_METHOD
 
 # Targets: "" Maya's praise to Ravi (shared first for consent and hide, deleted first
-# for restore); "upward" Ravi's feedback to Maya; "ended" the 1:1 ended first.
+# for restore); "upward" Ravi's feedback to Maya; "deleted" the praise deleted by Maya
+# (after the request to share it, for consent and hide); "ended" the 1:1 ended first.
 TABLE: list[Row] = [
     # name                method  target     maya  ravi  olga  ada   otto
     ("feedback_give",     "GET",  "",        OK,   OK,   NO,   NO,   NO),
@@ -53,6 +52,12 @@ TABLE: list[Row] = [
     # Upward feedback: Ravi gave it, Maya received it.
     ("feedback_delete",   "POST", "upward",  DENY, GO,   NO,   NO,   NO),
     ("feedback_share",    "POST", "upward",  DENY, GO,   NO,   NO,   NO),
+    # Deleted feedback is gone for its receiver, also for the praise's pending request; its
+    # giver still finds it (to undo) but cannot ask to share it (a message says why).
+    ("feedback_consent",  "POST", "deleted", DENY, NO,   NO,   NO,   NO),
+    ("feedback_hide",     "POST", "deleted", DENY, NO,   NO,   NO,   NO),
+    ("feedback_share",    "POST", "deleted", GO,   NO,   NO,   NO,   NO),
+    ("feedback_delete",   "POST", "deleted", GO,   NO,   NO,   NO,   NO),
     # An ended 1:1 is read-only history, except that the receiver may always hide praise.
     ("feedback_give",     "GET",  "ended",   DENY, DENY, NO,   NO,   NO),
     ("feedback_give",     "POST", "ended",   DENY, DENY, NO,   NO,   NO),
@@ -64,24 +69,11 @@ TABLE: list[Row] = [
     ("feedback_log",      "GET",  "ended",   OK,   OK,   OK,   OK,   OK),
 ]  # fmt: skip
 
-# Ravi's feedback is constructive: asking to share it is refused with a message (and by him only).
-REFUSED = {("feedback_share", "upward")}
+# Ravi's feedback is constructive and deleted praise cannot be shared: asking is refused with a
+# message.
+REFUSED = {("feedback_share", "upward"), ("feedback_share", "deleted")}
 
 CASES = cases(TABLE)
-
-
-@pytest.fixture
-def world(
-    one_on_one: Relationship,
-    maya: Person,
-    ravi: Person,
-    olga: Person,
-    oren: Person,
-    ada: Person,
-    otto: Person,
-) -> Iterator[World]:
-    with time_machine.travel(NOW, tick=False):
-        yield build_world(one_on_one, maya, ravi, olga, ada, otto)
 
 
 def target_feedback(world: World, target: str) -> Feedback:
@@ -92,7 +84,7 @@ def prepare(world: World, name: str, target: str) -> None:
     """Bring the feedback to the state the URL acts on, then end the 1:1 if asked."""
     if name in ("feedback_consent", "feedback_hide"):
         feedback_share(actor=world.maya, feedback=world.praise)
-    if name == "feedback_restore":
+    if name == "feedback_restore" or target == "deleted":
         feedback_delete(actor=world.maya, feedback=world.praise)
     if target == "ended":
         relationship_end(actor=world.maya, relationship=world.relationship)

@@ -1,7 +1,6 @@
 """The themes card: when each theme was last discussed, and which ones went quiet."""
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -18,14 +17,6 @@ from meetings.services.meetings import meeting_close
 from people.models import Organization, Person
 from tests.conftest import client_for
 from tests.meetings.conftest import FIRST
-
-START = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 def meeting_key(week: int) -> datetime:

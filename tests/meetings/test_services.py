@@ -416,3 +416,22 @@ def test_markdown_headings_sit_under_the_page_headings_and_scripts_stay_inert() 
     assert '<p class="md-heading md-h1">Title</p>' in html
     assert "<script>" not in html
     assert 'href="javascript' not in html
+
+
+def test_a_template_adds_its_prompts_after_the_agenda_in_the_templates_order(
+    one_on_one: Relationship, maya: Person, ravi: Person
+) -> None:
+    from meetings.services.agenda import template_apply
+    from playbook.models import Template, TemplatePrompt
+
+    template = Template.objects.create(organization_id=maya.org_id, name="Career (GROW)")
+    for n, text in enumerate(["Goal", "Reality", "Options", "Way forward"]):
+        TemplatePrompt.objects.create(template=template, text=text, theme="career", position=n)
+    point_add(actor=ravi, relationship=one_on_one, text="Already there")
+
+    added = template_apply(actor=maya, relationship=one_on_one, template=template, planned_for=None)
+    point_add(actor=ravi, relationship=one_on_one, text="Afterwards")
+
+    assert [p.source for p in added] == ["template"] * 4
+    agenda = list(one_on_one.talking_points.order_by("position").values_list("text", flat=True))
+    assert agenda == ["Already there", "Goal", "Reality", "Options", "Way forward", "Afterwards"]

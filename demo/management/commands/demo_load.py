@@ -32,7 +32,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="only print the accounts if the organization already exists",
+            help=(
+                "if the organization already exists, only add growth content it lacks "
+                "and print the accounts"
+            ),
         )
         parser.add_argument(
             "--people", type=int, help="generate an organization of this many people"
