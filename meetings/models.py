@@ -47,6 +47,11 @@ class Relationship(models.Model):
         PAUSED = "paused", "Paused"
         ENDED = "ended", "Ended"
 
+    class EndReason(models.TextChoices):
+        ENDED = "ended", "Ended by a participant"
+        MANAGER_CHANGE = "manager_change", "The reporting line changed"
+        LEFT = "left", "A participant left the organization"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "people.Organization", on_delete=models.CASCADE, related_name="+"
@@ -65,6 +70,9 @@ class Relationship(models.Model):
     member_private_version = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(
+        max_length=16, choices=EndReason.choices, blank=True, help_text="Why it ended."
+    )
 
     class Meta:
         constraints = [
@@ -334,3 +342,41 @@ class Rating(models.Model):
                 condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"
             ),
         ]
+
+
+class MeetingShare(models.Model):
+    """A past meeting a team member chose to show to someone else, usually a new manager.
+
+    Only the meeting's shared notes and shared agenda are shown through a share, never
+    private points, private notes or ratings; the team member can withdraw it at any time
+    (the row is deleted).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "people.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="shares")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shared_with = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "shared_with"], name="meeting_share_once_per_person"
+            ),
+            models.CheckConstraint(
+                condition=~Q(shared_by=models.F("shared_with")), name="meeting_share_two_people"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["shared_with", "created_at"], name="meeting_share_with_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Meeting share {self.uuid}"

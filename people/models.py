@@ -20,6 +20,22 @@ class Organization(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text="Highlight a theme on the 1:1 page after this many meetings without it.",
     )
+    # Email domains of the organization, lower case, one per line: single sign-on creates
+    # accounts only for addresses in them.
+    email_domains = models.TextField(
+        blank=True, help_text="One domain per line, for example example.com."
+    )
+    require_mfa = models.BooleanField(
+        default=False,
+        help_text="Everyone must set up two-factor authentication before using Rapport.",
+    )
+    # How long the data of a person who left is kept before their private content is
+    # erased and their name removed; their partners' shared history stays.
+    retention_days = models.PositiveIntegerField(
+        default=730,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text="Days to keep the data of people who left (30 to 3650).",
+    )
     created_at = models.DateTimeField(default=now)
 
     class Meta:
@@ -28,10 +44,26 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def domains(self) -> list[str]:
+        """The organization's email domains, lower case, without duplicates."""
+        seen: dict[str, None] = {}
+        for line in self.email_domains.replace(",", "\n").splitlines():
+            domain = line.strip().lower().lstrip("@")
+            if domain:
+                seen[domain] = None
+        return list(seen)
+
+    def owns_email(self, email: str) -> bool:
+        """Whether an address is in one of the organization's email domains."""
+        _, _, domain = email.strip().lower().rpartition("@")
+        return bool(domain) and domain in self.domains()
+
 
 class Team(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=200)
+    # The identity provider's id for the group this team mirrors (SCIM externalId).
+    external_id = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +111,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Manages people, templates and questions; never sees 1:1 content."
     )
     is_active = models.BooleanField(default=True)
+    # When the person left (was deactivated); None while they work here.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The identity provider's id for this person (SCIM externalId).
+    external_id = models.CharField(max_length=200, blank=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=now)
 
@@ -90,7 +126,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["organization", "name"], name="person_org_name_idx")]
+        indexes = [
+            models.Index(fields=["organization", "name"], name="person_org_name_idx"),
+            models.Index(fields=["organization", "external_id"], name="person_org_external_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(manager=models.F("id")), name="person_not_own_manager"

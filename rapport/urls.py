@@ -1,13 +1,22 @@
-"""Top-level URLs: sign-in, the 1:1 app and the (content-free) admin."""
+"""Top-level URLs: accounts (django-allauth), the 1:1 app, organization admin, SSO, SCIM."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The old sign-in address keeps working for bookmarks.
+    path(
+        "login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="login",
+    ),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("people.urls")),
+    path("", include("sso.urls")),
+    path("", include("scim.urls")),
     path("", include("growth.urls")),
     path("", include("meetings.urls")),
 ]

@@ -59,7 +59,7 @@ def check(
     client = client_for(actor) if actor else Client()
     response = client.get(url) if method == "GET" else client.post(url, data)
 
-    login = reverse("login")
+    login = reverse("account_login")
     if actor is None:
         assert response.status_code == 302
         assert response["Location"].startswith(f"{login}?next=")

@@ -193,6 +193,26 @@ def relationship_resume(*, actor: Person, relationship: Relationship, from_date:
 
 
 @transaction.atomic
+def relationship_archive(*, relationship: Relationship, reason: str) -> None:
+    """End a series because of a change outside it (reporting line, someone leaving).
+
+    Nobody's action in the 1:1: no participant check. Its history stays readable for
+    both participants, as after `relationship_end`.
+    """
+    if relationship.status == Relationship.Status.ENDED:
+        return
+    at = now()
+    _end_current_segment(relationship, at)
+    Relationship.objects.filter(pk=relationship.pk).update(
+        status=Relationship.Status.ENDED, ended_at=at, end_reason=reason
+    )
+    relationship.status = Relationship.Status.ENDED
+    relationship.ended_at = at
+    relationship.end_reason = reason
+    bump_shared(relationship)
+
+
+@transaction.atomic
 def relationship_end(*, actor: Person, relationship: Relationship) -> None:
     """End the series: no more meetings; its history stays readable for both."""
     ensure_participant(relationship, actor)
@@ -200,9 +220,10 @@ def relationship_end(*, actor: Person, relationship: Relationship) -> None:
     at = now()
     _end_current_segment(relationship, at)
     Relationship.objects.filter(pk=relationship.pk).update(
-        status=Relationship.Status.ENDED, ended_at=at
+        status=Relationship.Status.ENDED, ended_at=at, end_reason=Relationship.EndReason.ENDED
     )
     relationship.status = Relationship.Status.ENDED
     relationship.ended_at = at
+    relationship.end_reason = Relationship.EndReason.ENDED
     bump_shared(relationship)
     record(actor, "relationship.end", relationship, relationship)

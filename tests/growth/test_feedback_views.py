@@ -344,7 +344,7 @@ class TestLog:
         for name in ("growth:feedback_log", "growth:recognition"):
             response = Client().get(reverse(name))
             assert response.status_code == 302
-            assert response["Location"].startswith(reverse("login"))
+            assert response["Location"].startswith(reverse("account_login"))
 
 
 class TestRecognition:
