@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+
+def _placeholder(request: HttpRequest) -> HttpResponse:
+    # Replaced by the real view while issue 4 is built.
+    raise Http404("Not built yet.")
+
+
+urlpatterns = [path("org/people/import/", _placeholder, name="import")]
