@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from meetings.models import ActionItem, Meeting, Relationship, TalkingPoint
+from meetings.models import ActionItem, Meeting, MeetingShare, Relationship, TalkingPoint
 from meetings.occurrences import Occurrence, from_meeting, occurrence_exists, parse_key_slug
 from people.models import Person
 
@@ -99,3 +99,26 @@ def occurrence_for(relationship: Relationship, slug: str) -> Occurrence:
     if segment is None:
         raise Http404("No such meeting.")
     return Occurrence(key, key, segment.duration_minutes, segment.timezone)
+
+
+def shares_visible_to(person: Person) -> QuerySet[MeetingShare]:
+    """Meeting shares the person may read: made to them, in their organization, while active.
+
+    Nobody else reads a share: not the sharer's other managers, not org admins. A
+    withdrawn share is a deleted row, so it disappears at once.
+    """
+    if not person.is_active:
+        return MeetingShare.objects.none()
+    return MeetingShare.objects.filter(shared_with_id=person.pk, organization_id=person.org_id)
+
+
+def shared_by_for(person: Person, sharer_uuid: UUID) -> Person:
+    """Someone who shared at least one meeting with the person; 404 otherwise."""
+    sharer = Person.objects.filter(
+        uuid=sharer_uuid,
+        organization_id=person.org_id,
+        pk__in=shares_visible_to(person).values("shared_by_id"),
+    ).first()
+    if sharer is None:
+        raise Http404("Nothing shared.")
+    return sharer

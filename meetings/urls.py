@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import actions, agenda, home, occurrences, relationships
+from meetings.views import actions, agenda, home, occurrences, relationships, shares
 
 app_name = "meetings"
 
@@ -42,4 +42,8 @@ urlpatterns = [
     path("actions/<uuid:item_uuid>/edit/", actions.action_edit_view, name="action_edit"),
     path("actions/<uuid:item_uuid>/done/", actions.action_done_view, name="action_done"),
     path("actions/<uuid:item_uuid>/delete/", actions.action_delete_view, name="action_delete"),
+    # Sharing chosen meetings of an archived manager 1:1 with the new manager.
+    path(R + "share/", shares.share_view, name="share"),
+    path(R + "share/withdraw/", shares.share_withdraw_view, name="share_withdraw"),
+    path("people/<uuid:person_uuid>/shared/", shares.shared_history, name="shared_history"),
 ]

@@ -25,6 +25,7 @@ from lib.timezones import timezone_names
 from meetings.models import Relationship
 from meetings.services.common import bump_shared
 from people.models import Organization, Person, Team
+from people.services import manager_changed, person_deactivate
 
 if TYPE_CHECKING:
     # django-stubs' generic bases; Django's own classes are not subscriptable at run time.
@@ -372,8 +373,18 @@ class PersonAdmin(OrganizationScopedAdmin, UserAdminBase):
             obj.is_staff = obj.is_org_admin
         elif obj.is_org_admin:
             obj.is_staff = True
+        # Leaving goes through the service, which also ends the person's 1:1s and sessions.
+        leaving = bool(change and "is_active" in form.changed_data and not obj.is_active)
+        if leaving:
+            obj.is_active = True
         super().save_model(request, obj, form, change)
+        if leaving:
+            actor = _person(request)
+            person_deactivate(actor=actor if actor and actor.organization_id else None, person=obj)
         if change and "manager" in form.changed_data:
+            # Like person_update: the 1:1 with the former manager is archived for both.
+            old_manager = form.initial.get("manager")
+            manager_changed(obj, int(old_manager) if old_manager else None)
             # A manager 1:1 shows the report's career profile only while the lead is their
             # manager: refresh its cached pages so a former manager stops seeing it at once.
             for relationship in Relationship.objects.filter(

@@ -60,6 +60,7 @@ class Organization(models.Model):
 
 
 class Team(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=200)
     # The identity provider's id for the group this team mirrors (SCIM externalId).

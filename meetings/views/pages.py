@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from growth.selectors import page_context as growth_page_context
 from lib.http import PersonRequest
+from meetings.access import shares_visible_to
 from meetings.models import Meeting, Relationship, Theme
 from meetings.occurrences import Occurrence, focus
 from meetings.pagecache import cached_part, viewer_key
@@ -22,6 +23,8 @@ from meetings.selectors import (
     record_has_content,
     series_upcoming,
 )
+from meetings.services.shares import is_shareable
+from meetings.views.shares import share_context
 from playbook.models import Template
 
 PAGE_TEMPLATE = "meetings/relationship.html"
@@ -60,6 +63,9 @@ def relationship_context(
     growth = growth_page_context(
         relationship, viewer, focus=current, focus_meeting=focus_meeting, now=now
     )
+    if viewer.pk == relationship.member_id and is_shareable(relationship):
+        # The team member of an archived manager 1:1 may share chosen meetings.
+        growth |= share_context(viewer, relationship)
     return growth | {
         "relationship": relationship,
         "viewer": viewer,
@@ -128,10 +134,30 @@ def render_page(
         request,
         key,
         f"{PAGE_TEMPLATE}#body",
-        lambda: relationship_context(request, relationship, page=page, query=query),
+        lambda: (
+            relationship_context(request, relationship, page=page, query=query)
+            | shared_with_viewer(request, relationship)
+        ),
     )
     context = {"body": body, "other": relationship.other_participant(request.user)}
     return render(request, PAGE_TEMPLATE, context, status=status)
+
+
+def shared_with_viewer(request: PersonRequest, relationship: Relationship) -> dict[str, Any]:
+    """Whether the report of this manager 1:1 shared meetings of an earlier 1:1 with the viewer.
+
+    Asked on the manager's page of an ongoing manager 1:1 only (one query), where the
+    new manager looks for it; a new share shows within the page cache's lifetime.
+    """
+    viewer = request.user
+    if (
+        relationship.kind != Relationship.Kind.MANAGER
+        or viewer.pk != relationship.lead_id
+        or relationship.status == Relationship.Status.ENDED
+    ):
+        return {}
+    shared = shares_visible_to(viewer).filter(shared_by_id=relationship.member_id).exists()
+    return {"shared_from_other": shared}
 
 
 def render_fragment(

@@ -340,7 +340,13 @@ def test_every_url_of_the_app_is_in_the_table() -> None:
     _prefix, namespace_resolver = resolver.namespace_dict["meetings"]
     resolved = {name for name in namespace_resolver.reverse_dict if isinstance(name, str)}
     assert resolved == in_urls
-    shared = {(name, method) for name, method, target, *_ in TABLE if target in ("", "paused")}
+    from tests.meetings.test_permissions_shares import TABLE as SHARES_TABLE
+
+    shared = {
+        (name, method)
+        for name, method, target, *_ in TABLE + SHARES_TABLE
+        if target in ("", "paused")
+    }
     assert shared == {(name, method) for name in in_urls for method in ("GET", "POST")}
 
 
