@@ -1,6 +1,14 @@
-"""Invitation links and the signed-in person's account pages."""
+"""Invitation links and the signed-in person's account pages.
 
-from django.urls import URLPattern
+Every URL is listed in tests/accounts/test_permissions.py.
+"""
+
+from django.urls import URLPattern, path
+
+from accounts import views
 
 app_name = "accounts"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("account/", views.security, name="security"),
+    path("invite/<str:token>/", views.invite, name="invite"),
+]

@@ -141,19 +141,29 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "meetings:home"
 LOGOUT_REDIRECT_URL = "account_login"
 AUTHENTICATION_BACKENDS = [
-    # Deactivated people are refused by both (is_active).
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's and Django's backends, loading the person's organization in the same
+    # query; deactivated people are refused by both (is_active).
+    "accounts.backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
 ]
 
 # Accounts (django-allauth). Nobody signs up alone: people arrive by invitation, by
 # single sign-on within their organization's email domains, or by SCIM provisioning.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+}
 SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per person, managed by the organization (admin, SCIM or single sign-on).
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
+# Tell people by email when their password or two-factor settings change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -173,6 +183,7 @@ ACCOUNT_RATE_LIMITS = {
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rapport"
 MFA_RECOVERY_CODE_COUNT = 10

@@ -1,8 +1,9 @@
 """Browser tests: Debian's Chromium, driven by Playwright against the live server.
 
 One browser for the whole session; every participant gets a fresh context and
-signs in through the real login form. `check_page` runs axe-core on a page at
-desktop width and at 375 px (where nothing may scroll sideways).
+signs in through the real sign-in form (allauth's, with a confirmed address).
+`check_page` runs axe-core on a page at desktop width and at 375 px (where nothing
+may scroll sideways).
 """
 
 import os
@@ -12,7 +13,9 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 import pytest
+from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -79,6 +82,12 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """allauth counts sign-in attempts in the default cache, which the live server shares."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings: Settings) -> None:
     """Real password hashing would dominate the run time (create_user and every sign-in)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -117,10 +126,19 @@ def open_as(browser: Browser, live_server: LiveServer) -> Iterator[OpenAs]:
     assert not problems, "Browser errors:\n" + "\n".join(problems)
 
 
+def verified(person: Person) -> Person:
+    """allauth requires a confirmed address to sign in; an accepted invitation gives one."""
+    EmailAddress.objects.update_or_create(
+        user=person, email=person.email, defaults={"verified": True, "primary": True}
+    )
+    return person
+
+
 def login(page: Page, person: Person) -> None:
-    page.goto("/login/")
+    verified(person)
+    page.goto("/accounts/login/")
     page.get_by_label("Email").fill(person.email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="My 1:1s", level=1)).to_be_visible()
 
