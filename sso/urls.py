@@ -1,16 +1,16 @@
-"""Single sign-on: an organization's OpenID Connect settings and the sign-in entry point."""
+"""Single sign-on: an organization's OpenID Connect settings and the sign-in entry point.
 
-from django.http import Http404, HttpRequest, HttpResponse
+The OpenID Connect login and callback themselves are allauth's, under
+/accounts/oidc/<provider id>/ (sso/adapter.py makes each organization a provider).
+"""
+
 from django.urls import path
+
+from sso import views
 
 app_name = "sso"
 
-
-def settings_page(request: HttpRequest) -> HttpResponse:
-    raise Http404("Not built yet.")
-
-
 urlpatterns = [
-    path("org/sso/", settings_page, name="settings"),
-    path("sso/", settings_page, name="start"),
+    path("org/sso/", views.settings_view, name="settings"),
+    path("sso/", views.start_view, name="start"),
 ]

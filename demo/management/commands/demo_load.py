@@ -18,6 +18,7 @@ from demo.generator import (
     load,
 )
 from demo.growth import has_growth, seed_growth
+from demo.sso import load_sso_demo
 
 MIN_PEOPLE = 10
 
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Added growth content to “{name}”: {added}.")
             self.stdout.write(f"“{name}” is already loaded. Sign in with:")
             self.stdout.write(accounts_table(accounts_for(existing)))
+            self._load_sso_demo(people)
             return
         try:
             result = load(
@@ -96,3 +98,10 @@ class Command(BaseCommand):
         )
         self.stdout.write("Sign in with:")
         self.stdout.write(accounts_table(result.accounts))
+        self._load_sso_demo(people)
+
+    def _load_sso_demo(self, people: int | None) -> None:
+        """The SSO-ready organization (demo/sso.py) comes with the demo, not benchmark orgs."""
+        if people is None:
+            for line in load_sso_demo():
+                self.stdout.write(line)
