@@ -284,7 +284,10 @@ def test_the_history_search_finds_private_content_for_its_author_only(
 
 
 def admin_crawl(client: Client, start: str = "/admin/", limit: int = 500) -> dict[str, str]:
-    """Every admin page reachable by links from the index (query strings dropped)."""
+    """Every page under `start` reachable by links from it (query strings dropped).
+
+    "/admin/" is the Django admin; "/org/" the organization admin pages of the app.
+    """
     bodies: dict[str, str] = {}
     queue = [start]
     while queue and len(bodies) < limit:
@@ -296,9 +299,19 @@ def admin_crawl(client: Client, start: str = "/admin/", limit: int = 500) -> dic
         bodies[path] = body
         for href in re.findall(r'href="([^"]+)"', body):
             target = urlsplit(html.unescape(href)).path
-            if target.startswith("/admin/") and "logout" not in target and target not in bodies:
+            if target.startswith(start) and "logout" not in target and target not in bodies:
                 queue.append(target)
     return bodies
+
+
+def test_the_organization_pages_show_no_secret(world: World) -> None:
+    bodies = admin_crawl(client_for(world.people["ada"]), start="/org/")
+
+    assert {"/org/", "/org/people/", "/org/chart/", "/org/sso/", "/org/scim/"} <= set(bodies)
+    assert any(p.startswith("/org/people/") and p.count("/") == 4 for p in bodies), "no person"
+    for path, body in bodies.items():
+        leaked = [name for name, secret in world.secrets.all().items() if secret in body]
+        assert leaked == [], f"{path} shows {leaked}"
 
 
 def test_the_admin_shows_no_secret(world: World) -> None:
