@@ -281,7 +281,12 @@ RAPPORT_MAX_TEXT = 10_000
 # 0 turns the cache off.
 RAPPORT_PAGE_CACHE_SECONDS = int(os.environ.get("RAPPORT_PAGE_CACHE_SECONDS", "60"))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by every web process through the database (table created by a migration):
+    # sign-in rate limits and the TOTP codes already used must count across processes.
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "rapport_cache",
+    },
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "rapport-pages",

@@ -29,6 +29,17 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _local_default_cache(settings: Any) -> None:
+    """The app's default cache lives in the database so that every web process shares it;
+    tests keep it in memory, so that tests without database access can use it and no
+    count survives a test. tests/accounts/test_shared_cache.py checks the real one."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_page_cache() -> None:
     """Each test starts with no cached pages (entries are per process, like the app's)."""
     caches[PAGE_CACHE].clear()
