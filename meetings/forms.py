@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from lib.timezones import timezone_names, validate_timezone, zone
+from lib.widgets import FastSelect
 from meetings.models import Relationship, Theme
 from meetings.schedule import (
     CADENCE_LABELS,
@@ -28,6 +29,8 @@ DURATION_CHOICES = [(15, "15 minutes"), (25, "25 minutes"), (30, "30 minutes"),
 
 
 class TimezoneField(forms.ChoiceField):
+    widget = FastSelect
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=[(n, n.replace("_", " ")) for n in timezone_names()], **kwargs)
 

@@ -167,7 +167,11 @@ class Meeting(models.Model):
                 fields=["relationship", "occurrence_start"], name="meeting_one_per_occurrence"
             ),
         ]
-        indexes = [models.Index(fields=["relationship", "start"], name="meeting_rel_start_idx")]
+        indexes = [
+            models.Index(fields=["relationship", "start"], name="meeting_rel_start_idx"),
+            # Organization-wide counts (the admin overview: meetings held lately).
+            models.Index(fields=["organization", "status", "start"], name="meeting_org_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Meeting {self.uuid}"

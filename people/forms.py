@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from lib.timezones import timezone_names
+from lib.widgets import FastSelect
 from people.models import Organization, Person, Team
 from people.selectors import INVITATION_STATES, Status
 
@@ -57,7 +58,9 @@ class PersonForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(), required=False, to_field_name="uuid", empty_label="No team"
     )
-    timezone = forms.ChoiceField(choices=_timezone_choices, initial="UTC", label="Time zone")
+    timezone = forms.ChoiceField(
+        choices=_timezone_choices, initial="UTC", label="Time zone", widget=FastSelect
+    )
     is_org_admin = forms.BooleanField(
         required=False,
         label="Org admin",
