@@ -41,8 +41,14 @@ def person_add(
     team: Team | None = None,
     timezone: str = "UTC",
     is_org_admin: bool = False,
+    recorded_as: str | None = None,
+    actor: Person | None = None,
 ) -> Person:
-    """Add a person to an organization; a None password means they cannot sign in yet."""
+    """Add a person to an organization; a None password means they cannot sign in yet.
+
+    With `recorded_as` (a verb such as "person.create") the addition joins the audit
+    trail, made by `actor` (None for provisioning: SCIM, single sign-on).
+    """
     validate_timezone(timezone)
     if manager is not None and manager.organization_id != organization.pk:
         raise ValidationError({"manager": "The manager must work in the same organization."})
@@ -68,6 +74,14 @@ def person_add(
         password_validation.validate_password(password, user=person)
         person.set_password(password)
     person.save()
+    if recorded_as is not None:
+        activity_record(
+            actor=actor,
+            verb=recorded_as,
+            object_type="person",
+            object_uuid=person.uuid,
+            organization_id=organization.pk,
+        )
     return person
 
 

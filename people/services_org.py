@@ -43,13 +43,8 @@ def person_add_by_admin(
         team=new.team,
         timezone=new.timezone,
         is_org_admin=new.is_org_admin,
-    )
-    activity_record(
+        recorded_as="person.create",
         actor=actor,
-        verb="person.create",
-        object_type="person",
-        object_uuid=person.uuid,
-        organization_id=organization.pk,
     )
     invitation = None
     if invite:

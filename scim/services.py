@@ -289,13 +289,8 @@ def user_create(*, organization: Organization, user: User) -> Person:
             manager=wanted.manager,
             title=wanted.title,
             timezone=wanted.timezone,
-        )
-        activity_record(
+            recorded_as="person.create",
             actor=None,
-            verb="person.create",
-            object_type="person",
-            object_uuid=person.uuid,
-            organization_id=organization.pk,
         )
         _apply(person, wanted)
         return person

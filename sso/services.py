@@ -330,13 +330,8 @@ def sso_person_create(*, config: SsoConfig, email: str, claims: dict[str, Any]) 
         email=email,
         name=name_from_claims(claims, email),
         password=None,
-    )
-    activity_record(
+        recorded_as="person.create_sso",
         actor=None,
-        verb="person.create_sso",
-        object_type="person",
-        object_uuid=person.uuid,
-        organization_id=config.organization_id,
     )
     return person
 
