@@ -11,7 +11,8 @@ BASE_PYTHON := $(shell for c in python3.13 python3.12; do $$c -c 'import sys; as
 .PHONY: help run test bench lint typecheck ci setup browser clean
 
 help:
-	@echo "make run    set up and start Rapport with a demo organization (SQLite) at http://127.0.0.1:8000"
+	@echo "make run    set up and start Rapport with a demo organization (SQLite) at http://127.0.0.1:8000,"
+	@echo "            with its background worker"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  benchmark key pages on a 10,000-person organization (PostgreSQL)"
 	@echo "make lint   ruff, mypy and the migration check"
@@ -35,10 +36,14 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Chromium (apt-get install chromium) for the browser tests"; exit 1; fi; }
 
+# The worker (email, calendar, webhooks, reminders) runs next to the web server and
+# stops with it (Ctrl-C).
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_load --if-empty
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py rapport_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup browser
 	$(BIN)/pytest -n auto

@@ -7,9 +7,11 @@ from typing import Any
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
 from lib.secrets import decrypt, encrypt
@@ -34,6 +36,38 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         ),
         "rate_limited": "Too many requests in a short time: wait a minute and try again.",
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Hand allauth's emails (password reset, confirmation…) to the worker.
+
+        The request never waits for the mail server, and a message is retried until
+        it is delivered; its failure shows in the delivery log.
+        """
+        from notifications.emails import message_queue
+        from people.models import Person
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (
+                str(body)
+                for body, mime in getattr(message, "alternatives", [])
+                if mime == "text/html"
+            ),
+            "",
+        )
+        person = Person.objects.filter(email__iexact=email).only("pk", "organization_id").first()
+        message_queue(
+            to=list(message.to),
+            subject=str(message.subject),
+            text=str(message.body),
+            html=html,
+            organization_id=person.organization_id if person else None,
+            person_id=person.pk if person else None,
+            summary=template_prefix.rsplit("/", 1)[-1].replace("_", " ").capitalize(),
+        )
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People arrive by invitation, single sign-on or SCIM, never by signing up.

@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.timezone import now
@@ -14,6 +13,7 @@ from django.utils.timezone import now
 from accounts.models import Invitation
 from activity.services import activity_record
 from lib.secrets import new_token, token_digest
+from notifications.emails import message_queue
 from people.models import Person
 
 
@@ -64,8 +64,14 @@ def invitation_create(*, actor: Person, person: Person, base_url: str) -> SentIn
     subject = f"{actor.name} invited you to Rapport"
     text = render_to_string("accounts/email/invitation.txt", context)
     html = render_to_string("accounts/email/invitation.html", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, text, None, [invitation.email], html_message=html)
+    message_queue(
+        to=[invitation.email],
+        subject=subject,
+        text=text,
+        html=html,
+        organization_id=person.org_id,
+        person_id=person.pk,
+        summary="Invitation to Rapport",
     )
     return SentInvitation(invitation, token)
 

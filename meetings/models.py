@@ -120,6 +120,8 @@ class Schedule(models.Model):
     until = models.DateTimeField(
         null=True, blank=True, help_text="Occurrences at or after this instant belong elsewhere."
     )
+    # iCalendar SEQUENCE of this segment's series (its UID): raised on every change.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]
@@ -159,6 +161,8 @@ class Meeting(models.Model):
     notes_updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # iCalendar SEQUENCE of this occurrence (RECURRENCE-ID): raised when moved or cancelled.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-start"]

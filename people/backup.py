@@ -55,6 +55,9 @@ EXCLUDED: dict[str, str] = {
     "usersessions.usersession": "allauth's list of sign-in sessions, tied to sessions that "
     "are not copied.",
     "django_tasks_database.dbtaskresult": "Queued background jobs of this instance.",
+    "notifications.beat": "Instance-wide schedule of the worker's periodic jobs.",
+    "notifications.delivery": "This instance's outgoing messages and their log: a restored "
+    "instance must not send them again.",
     "socialaccount.socialapp": "Instance-wide provider apps; per-organization single "
     "sign-on settings live in the sso app, which is backed up.",
     "socialaccount.socialtoken": "Short-lived OAuth tokens of a past sign-in, tied to an "

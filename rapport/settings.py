@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "growth",
     "playbook",
     "activity",
+    "notifications",
     "demo",
 ]
 
@@ -268,6 +269,9 @@ RAPPORT_ENCRYPTION_KEY = os.environ.get("RAPPORT_ENCRYPTION_KEY", "")
 # Outgoing requests (an organization's OpenID Connect issuer, webhooks) may not reach
 # private or loopback addresses unless the server operator allows it here.
 RAPPORT_ALLOW_PRIVATE_URLS = env_bool("RAPPORT_ALLOW_PRIVATE_URLS", DEBUG)
+# Where people reach this Rapport: links in emails, calendar entries and webhooks
+# (built by the worker, which has no request to take the address from).
+RAPPORT_BASE_URL = os.environ.get("RAPPORT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long an invitation can be accepted.
 RAPPORT_INVITATION_DAYS = int(os.environ.get("RAPPORT_INVITATION_DAYS", "14"))
 

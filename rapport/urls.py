@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
+    path("", include(("notifications.feed_urls", "feed"))),
     path("", include("people.urls")),
     path("", include("sso.urls")),
     path("", include("scim.urls")),

@@ -121,3 +121,53 @@ def client_for(person: Person) -> Client:
     client = Client()
     client.force_login(person)
     return client
+
+
+class _DeliveredOutbox:
+    """pytest-django's `mailoutbox`, after the real worker has sent what was queued.
+
+    Emails go through the outbox and the task worker (notifications/outbox.py), so a
+    test that reads the outbox first runs the worker, as a person would wait for it.
+    """
+
+    def _sent(self) -> list[Any]:
+        from django.core import mail
+
+        from tests.support.worker import run_worker
+
+        run_worker()
+        return list(mail.outbox)
+
+    def __len__(self) -> int:
+        return len(self._sent())
+
+    def __getitem__(self, index: int) -> Any:
+        return self._sent()[index]
+
+    def __iter__(self) -> Any:
+        return iter(self._sent())
+
+    def __bool__(self) -> bool:
+        return bool(self._sent())
+
+    def clear(self) -> None:
+        from django.core import mail
+
+        self._sent()
+        mail.outbox.clear()
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox: list[Any]) -> _DeliveredOutbox:
+    return _DeliveredOutbox()
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Any:
+    """A real SMTP server on loopback; Rapport's mail goes to it for this test."""
+    from tests.support.smtp import start_smtp_server
+
+    server, controller = start_smtp_server()
+    settings.MAILERS = server.mailers_setting()
+    yield server
+    controller.stop()

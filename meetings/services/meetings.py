@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
+from meetings import signals
 from meetings.models import CarryOver, Discussion, Meeting, Rating, Relationship, TalkingPoint
 from meetings.occurrences import focus
 from meetings.services.common import (
@@ -19,6 +20,7 @@ from meetings.services.common import (
     record,
     validate_text,
 )
+from meetings.signals import emit
 from people.models import Person
 
 
@@ -80,9 +82,13 @@ def meeting_reschedule(
     meeting.start = new_start
     meeting.reason = validate_text(reason, limit=500, label="The reason", required=False)
     meeting.status_changed_by = actor
-    meeting.save(update_fields=["start", "reason", "status_changed_by"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["start", "reason", "status_changed_by", "sequence"])
     bump_shared(relationship)
     record(actor, "meeting.reschedule", meeting, relationship)
+    emit(
+        signals.occurrence_changed, relationship=relationship, meeting=meeting, change="rescheduled"
+    )
     return meeting
 
 
@@ -100,10 +106,13 @@ def meeting_cancel(
     meeting.reason = validate_text(reason, limit=500, label="The reason", required=False)
     meeting.status_changed_by = actor
     meeting.closed_at = now()
-    meeting.save(update_fields=["status", "reason", "status_changed_by", "closed_at"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "reason", "status_changed_by", "closed_at", "sequence"])
     _carry_over_open_points(meeting, was_focus=was_focus)
     bump_shared(relationship)
     record(actor, "meeting.skip" if skip else "meeting.cancel", meeting, relationship)
+    change = "skipped" if skip else "cancelled"
+    emit(signals.occurrence_changed, relationship=relationship, meeting=meeting, change=change)
     return meeting
 
 
@@ -128,6 +137,7 @@ def meeting_close(
         meeting_rate(actor=actor, meeting=meeting, score=rating)
     bump_shared(relationship)
     record(actor, "meeting.close", meeting, relationship)
+    emit(signals.meeting_closed, relationship=relationship, meeting=meeting)
     return meeting
 
 
@@ -139,12 +149,21 @@ def meeting_reopen(*, actor: Person, relationship: Relationship, meeting: Meetin
     if not meeting.is_closed:
         raise ValidationError("This meeting is not closed.")
     CarryOver.objects.filter(meeting=meeting).delete()
+    was_off_calendar = meeting.status in (Meeting.Status.CANCELLED, Meeting.Status.SKIPPED)
     meeting.status = Meeting.Status.SCHEDULED
     meeting.closed_at = None
     meeting.status_changed_by = actor
-    meeting.save(update_fields=["status", "closed_at", "status_changed_by"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "closed_at", "status_changed_by", "sequence"])
     bump_shared(relationship)
     record(actor, "meeting.reopen", meeting, relationship)
+    if was_off_calendar:
+        emit(
+            signals.occurrence_changed,
+            relationship=relationship,
+            meeting=meeting,
+            change="reopened",
+        )
     return meeting
 
 

@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
+from meetings import signals
 from meetings.models import Relationship, Schedule
 from meetings.schedule import (
     Cadence,
@@ -16,6 +17,7 @@ from meetings.schedule import (
     validate_segment,
 )
 from meetings.services.common import bump_shared, ensure_participant, ensure_writable, now, record
+from meetings.signals import emit
 from people.models import Person
 from playbook.models import Template
 
@@ -100,6 +102,7 @@ def relationship_start(
         at=at,
     )
     record(actor, "relationship.start", relationship, relationship)
+    emit(signals.relationship_started, relationship=relationship)
     if template is not None:
         from meetings.services.agenda import template_apply
 
@@ -108,7 +111,9 @@ def relationship_start(
 
 
 def _end_current_segment(relationship: Relationship, cut: datetime) -> None:
-    relationship.schedules.filter(Q(until__isnull=True) | Q(until__gt=cut)).update(until=cut)
+    relationship.schedules.filter(Q(until__isnull=True) | Q(until__gt=cut)).update(
+        until=cut, sequence=F("sequence") + 1
+    )
 
 
 @transaction.atomic
@@ -143,6 +148,7 @@ def relationship_change_cadence(
         Relationship.objects.filter(pk=relationship.pk).update(status=Relationship.Status.ACTIVE)
     bump_shared(relationship)
     record(actor, "relationship.change_cadence", relationship, relationship)
+    emit(signals.schedule_changed, relationship=relationship, reason="cadence")
     return schedule
 
 
@@ -158,6 +164,7 @@ def relationship_pause(*, actor: Person, relationship: Relationship) -> None:
     relationship.status = Relationship.Status.PAUSED
     bump_shared(relationship)
     record(actor, "relationship.pause", relationship, relationship)
+    emit(signals.schedule_changed, relationship=relationship, reason="pause")
 
 
 @transaction.atomic
@@ -189,6 +196,7 @@ def relationship_resume(*, actor: Person, relationship: Relationship, from_date:
     relationship.status = Relationship.Status.ACTIVE
     bump_shared(relationship)
     record(actor, "relationship.resume", relationship, relationship)
+    emit(signals.schedule_changed, relationship=relationship, reason="resume")
     return schedule
 
 
@@ -210,6 +218,7 @@ def relationship_archive(*, relationship: Relationship, reason: str) -> None:
     relationship.ended_at = at
     relationship.end_reason = reason
     bump_shared(relationship)
+    emit(signals.relationship_ended, relationship=relationship, reason=reason)
 
 
 @transaction.atomic
@@ -227,3 +236,4 @@ def relationship_end(*, actor: Person, relationship: Relationship) -> None:
     relationship.end_reason = Relationship.EndReason.ENDED
     bump_shared(relationship)
     record(actor, "relationship.end", relationship, relationship)
+    emit(signals.relationship_ended, relationship=relationship, reason="ended")

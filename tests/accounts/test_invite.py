@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils.timezone import now
@@ -14,6 +13,7 @@ from accounts.models import Invitation
 from accounts.services import SentInvitation, invitation_create, invitation_revoke
 from people.models import Organization, Person
 from people.services import person_add, person_deactivate
+from tests.support.worker import sent_mail
 
 HOME = reverse("meetings:home")
 NEW = "a long and good passphrase"
@@ -139,7 +139,7 @@ def test_the_emailed_link_opens_the_page(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         invitation_create(actor=ada, person=newcomer, base_url="http://testserver")
-    link = mail.outbox[-1].body.split("http://testserver")[1].split()[0]
+    link = sent_mail()[-1].body.split("http://testserver")[1].split()[0]
     assert Client().get(link).status_code == 200
 
 

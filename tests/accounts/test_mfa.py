@@ -2,7 +2,6 @@
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.urls import reverse
 from people.models import Organization, Person
 from tests.accounts.conftest import sign_in, stored_secret, totp_code, verify
 from tests.conftest import client_for
+from tests.support.worker import sent_mail
 
 HOME = reverse("meetings:home")
 ACTIVATE = reverse("mfa_activate_totp")
@@ -46,7 +46,7 @@ def test_a_person_turns_on_totp_and_then_signs_in_with_a_code(maya: Person) -> N
     assert stored_secret(maya) == secret
     stored = Authenticator.objects.get(user=maya, type=Authenticator.Type.TOTP)
     assert secret not in str(stored.data)  # encrypted at rest
-    assert "Two-factor authentication is on" in mail.outbox[-1].subject
+    assert "Two-factor authentication is on" in sent_mail()[-1].subject
     assert '<span class="badge">On</span>' in client.get(reverse("mfa_index")).content.decode()
 
     fresh = Client()

@@ -2,7 +2,6 @@
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -12,6 +11,7 @@ from people.models import Person
 from people.services import person_deactivate
 from tests.accounts.conftest import link_in_last_mail, sign_in, verify
 from tests.conftest import PASSWORD
+from tests.support.worker import sent_mail
 
 HOME = reverse("meetings:home")
 REFUSED = escape(SIGN_IN_REFUSED)
@@ -62,9 +62,9 @@ def test_an_unverified_person_gets_a_confirmation_email_that_signs_them_in(
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert not client.get(HOME).wsgi_request.user.is_authenticated
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "[Rapport] Confirm your email address"
-    assert mail.outbox[0].alternatives  # type: ignore[attr-defined]  # an HTML version too
+    assert len(sent_mail()) == 1
+    assert sent_mail()[0].subject == "[Rapport] Confirm your email address"
+    assert sent_mail()[0].alternatives  # type: ignore[attr-defined]  # an HTML version too
 
     confirm = link_in_last_mail(r"/accounts/confirm-email/[^\s]+/")
     assert client.get(confirm).status_code == 200
@@ -143,5 +143,5 @@ def test_a_person_without_any_address_record_gets_a_confirmation_email(maya: Per
     assert not EmailAddress.objects.filter(user=maya).exists()
     response = sign_in(Client(), maya.email)
     assert response["Location"] == reverse("account_email_verification_sent")
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [maya.email]
+    assert len(sent_mail()) == 1
+    assert sent_mail()[0].to == [maya.email]

@@ -25,6 +25,7 @@ from django.db import models
 from accounts.models import Invitation
 from activity.models import Activity
 from meetings.models import Meeting, PrivateNote, TalkingPoint
+from notifications.models import Delivery
 from people.backup import (
     EXCLUDED,
     EXCLUDED_FIELDS,
@@ -58,6 +59,8 @@ def delete_rows(document: dict[str, Any]) -> None:
     by_model: dict[type[models.Model], list[Any]] = defaultdict(list)
     for obj in document["objects"]:
         by_model[apps.get_model(obj["model"])].append(obj["pk"])
+    # The organization's outgoing messages are not backed up: they go with it.
+    Delivery.objects.filter(organization_id__in=by_model[Organization]).delete()
     for model in reversed(covered_models()):
         if model in by_model:
             model._default_manager.filter(pk__in=by_model[model])._raw_delete(

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
@@ -17,6 +16,7 @@ from people import imports
 from people.imports import ImportIssue, ImportResult, people_import
 from people.models import Organization, Person, Team
 from tests.conftest import make_person
+from tests.support.worker import sent_mail
 
 HEADER = "email,name,manager_email,title,team,timezone\n"
 
@@ -182,8 +182,8 @@ def test_new_people_can_be_invited(
         )
 
     assert result.invited == 1
-    assert [message.to for message in mail.outbox] == [["nia@acme.test"]]
-    assert "https://rapport.example/invite/" in mail.outbox[0].body
+    assert [message.to for message in sent_mail()] == [["nia@acme.test"]]
+    assert "https://rapport.example/invite/" in sent_mail()[0].body
 
 
 def test_only_an_admin_of_the_organization_imports(

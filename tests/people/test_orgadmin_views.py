@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from activity.models import Activity
 from meetings.models import Relationship
 from people.models import Organization, Person, Team
 from tests.conftest import client_for, make_person
+from tests.support.worker import sent_mail
 
 BASE = "http://testserver/"
 
@@ -135,7 +135,7 @@ def test_an_admin_adds_a_person_and_invites_them(
     )
     assert not pat.has_usable_password()
     assert Invitation.objects.filter(person=pat).pending().count() == 1
-    assert [message.to for message in mail.outbox] == [["pat@acme.test"]]
+    assert [message.to for message in sent_mail()] == [["pat@acme.test"]]
     assert Activity.objects.filter(verb="person.create", object_uuid=pat.uuid).exists()
 
 
@@ -173,7 +173,7 @@ def test_adding_a_person_refuses_bad_input_and_adds_nobody(
     assert response.status_code == 400
     assert any(message in error for error in response.context["form"].errors[field])
     assert Person.objects.count() == before
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_a_left_manager_is_refused(admin: Client, ada: Person, maya: Person) -> None:
@@ -384,7 +384,7 @@ def test_inviting_someone_new_adds_them(
     assert lee.organization == ada.organization
     assert not lee.has_usable_password()
     assert Invitation.objects.get(person=lee).state() == "pending"
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
 
 
 def test_inviting_someone_of_the_org_needs_no_name(admin: Client, ravi: Person) -> None:
@@ -432,7 +432,7 @@ def test_bulk_invitations_all_or_nothing(
     assert "name" in errors[2][1]
     assert Person.objects.filter(email__in=["kim@acme.test", "lou@acme.test"]).count() == 0
     assert Invitation.objects.count() == 0
-    assert mail.outbox == []
+    assert sent_mail() == []
 
     good = f"kim@acme.test, Kim One\n{ravi.email}\nlou@acme.test , Lou  Two\n"
     with django_capture_on_commit_callbacks(execute=True):
@@ -440,7 +440,7 @@ def test_bulk_invitations_all_or_nothing(
     assert response.status_code == 302
     assert Person.objects.get(email="lou@acme.test").name == "Lou Two"
     assert Invitation.objects.pending().count() == 3
-    assert len(mail.outbox) == 3
+    assert len(sent_mail()) == 3
 
 
 def test_an_empty_bulk_invitation_is_refused(admin: Client) -> None:

@@ -19,6 +19,7 @@ from demo.generator import (
 )
 from demo.growth import has_growth, seed_growth
 from demo.sso import load_sso_demo
+from meetings.signals import quiet
 
 MIN_PEOPLE = 10
 
@@ -48,6 +49,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Demo history is not news: nobody gets invitations or reminders for it.
+        with quiet():
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         people: int | None = options["people"]
         months: int = options["months"]
         if people is not None and people < MIN_PEOPLE:
