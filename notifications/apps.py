@@ -6,5 +6,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        # Each channel registers its renderers, senders, receivers and periodic jobs.
-        from notifications import emails, housekeeping  # noqa: F401
+        # Each channel connects its own receivers to the meetings signals.
+        from notifications import (  # noqa: F401
+            caldav,
+            emails,
+            housekeeping,
+            invitations,
+            reminders,
+            webhooks,
+        )

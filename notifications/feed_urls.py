@@ -1,5 +1,9 @@
-"""The public calendar feed: a secret token instead of a session."""
+"""The public calendar feed (/calendar/<token>.ics): a secret token instead of a session."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from notifications.views import feed as views
+
+urlpatterns: list[URLPattern] = [
+    path("calendar/<str:token>.ics", views.feed, name="ics"),
+]

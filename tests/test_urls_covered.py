@@ -1,4 +1,4 @@
-"""Every URL of the identity apps has rows in a permission table (meetings and growth
+"""Every URL of the identity and notification apps has rows in a permission table (meetings and growth
 check their own in tests/meetings/test_permissions.py and tests/growth/test_urls_covered.py).
 
 A new URL must get its rows, for GET and POST at least, before it can ship.
@@ -8,6 +8,12 @@ import pytest
 from django.urls import get_resolver
 
 from tests.accounts import test_permissions as accounts_table
+from tests.notifications import (
+    test_permissions_caldav,
+    test_permissions_calendar,
+    test_permissions_preferences,
+    test_permissions_webhooks,
+)
 from tests.people import (
     test_permissions_imports,
     test_permissions_mydata,
@@ -23,6 +29,12 @@ TABLES: dict[str, list[list[Row]]] = {
         test_permissions_orgadmin.TABLE,
         test_permissions_imports.TABLE,
         test_permissions_mydata.TABLE,
+    ],
+    "notifications": [
+        test_permissions_preferences.TABLE,
+        test_permissions_calendar.TABLE,
+        test_permissions_caldav.TABLE,
+        test_permissions_webhooks.TABLE,
     ],
     "sso": [sso_table.TABLE],
     "scim": [scim_table.TABLE],
