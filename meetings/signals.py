@@ -7,12 +7,16 @@ atomically with it. Receivers must not raise for a notification problem.
 `quiet()` silences them, for bulk writes that are not news to anyone (the demo).
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.db import transaction
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 # relationship: a new series (its first Schedule exists).
 relationship_started = Signal()
@@ -38,5 +42,19 @@ def quiet() -> Iterator[None]:
 
 
 def emit(signal: Signal, **kwargs: Any) -> None:
-    if not _quiet.get():
-        signal.send(sender=None, **kwargs)
+    """Send `signal` to its receivers in a savepoint of the caller's transaction.
+
+    A receiver that fails (a bug, a database error) loses its own writes and is
+    logged; it never undoes the change a person made.
+    """
+    if _quiet.get():
+        return
+    try:
+        with transaction.atomic():
+            signal.send(sender=None, **kwargs)
+    except Exception:
+        logger.exception("A receiver of %s failed; the change itself was kept", _name(signal))
+
+
+def _name(signal: Signal) -> str:
+    return next((name for name, value in globals().items() if value is signal), "a signal")
