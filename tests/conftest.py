@@ -4,12 +4,14 @@ Acme has a manager (Maya) with a report (Ravi), another manager (Olga) with her
 own report (Oren), and an org admin (Ada). Otto works for another organization.
 """
 
+import os
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
 from django.core.cache import caches
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from meetings.models import Relationship
 from meetings.pagecache import ALIAS as PAGE_CACHE
@@ -17,6 +19,12 @@ from meetings.schedule import Cadence, CadenceKind
 from people.models import Organization, Person
 
 PASSWORD = "correct horse battery staple"
+
+# Property tests (hypothesis) run the same examples on every run, so CI never fails on
+# luck; HYPOTHESIS_PROFILE=explore draws new ones on each run, to hunt for bugs.
+hypothesis_settings.register_profile("default", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
