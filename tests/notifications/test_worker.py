@@ -31,7 +31,7 @@ from notifications.models import Beat, Delivery
 from notifications.tasks import deliver, tick
 from people.models import Organization, Person
 from tests.support.smtp import SmtpServer, free_port
-from tests.support.worker import run_worker
+from tests.support.worker import in_test_transaction, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -270,14 +270,16 @@ def test_a_failing_periodic_job_does_not_stop_the_tick(
 def test_the_worker_command_queues_the_tick_when_none_is_waiting(
     clock: time_machine.Traveller,
 ) -> None:
-    call_command("rapport_worker", "--batch", "--interval", "0", verbosity=0)
+    with in_test_transaction():
+        call_command("rapport_worker", "--batch", "--interval", "0", verbosity=0)
 
     # It queued a tick and ran it; the tick queued the next one for a minute later.
     assert len(_ticks("SUCCESSFUL")) == 1
     (following,) = _ticks("READY")
     assert following.run_after == NOW + timedelta(minutes=1)
 
-    call_command("rapport_worker", "--batch", "--interval", "0", verbosity=0)
+    with in_test_transaction():
+        call_command("rapport_worker", "--batch", "--interval", "0", verbosity=0)
 
     assert len(_ticks("READY")) == 1  # one was waiting: no second chain
     assert len(_ticks("SUCCESSFUL")) == 1
