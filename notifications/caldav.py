@@ -29,13 +29,14 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedElementTree
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.dispatch import receiver
 from django.utils.timezone import now
 
 from activity.services import activity_record
+from lib.outgoing import OutgoingRefused, check_outgoing_url, public_session, resolve_public
 from lib.secrets import UndecryptableSecret, decrypt, encrypt
 from meetings import signals
+from meetings.access import relationships_of
 from meetings.models import Meeting, Relationship
 from notifications.models import CalDavAccount, Delivery
 from notifications.outbox import DeliveryError, Skip, delivery_create, sender
@@ -102,30 +103,33 @@ def _probe_error(response: requests.Response) -> str | None:
 
 def caldav_check(*, url: str, username: str, password: str) -> None:
     """Raise ValidationError unless `url` is a CalDAV calendar these credentials may use."""
-    from lib.outgoing import check_outgoing_url
-
     check_outgoing_url(url, what="The calendar address")
-    try:
-        response = requests.request(
-            "PROPFIND",
-            url,
-            data=PROPFIND_RESOURCETYPE.encode(),
-            headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"},
-            auth=(username, password),
-            timeout=TIMEOUT,
-            allow_redirects=False,
-            stream=True,
-        )
-    except requests.Timeout as exc:
-        raise ValidationError("The calendar server did not answer in time.") from exc
-    except requests.RequestException as exc:
-        raise ValidationError(
-            "Rapport could not reach the calendar server at this address."
-        ) from exc
-    try:
-        problem = _probe_error(response)
-    finally:
-        response.close()
+    # The session checks the address it really connects to (a name may resolve
+    # elsewhere by now), and stays open while the streamed answer is read.
+    with public_session() as session:
+        try:
+            response = session.request(
+                "PROPFIND",
+                url,
+                data=PROPFIND_RESOURCETYPE.encode(),
+                headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"},
+                auth=(username, password),
+                timeout=TIMEOUT,
+                allow_redirects=False,
+                stream=True,
+            )
+        except OutgoingRefused as exc:
+            raise ValidationError(str(exc)) from exc
+        except requests.Timeout as exc:
+            raise ValidationError("The calendar server did not answer in time.") from exc
+        except requests.RequestException as exc:
+            raise ValidationError(
+                "Rapport could not reach the calendar server at this address."
+            ) from exc
+        try:
+            problem = _probe_error(response)
+        finally:
+            response.close()
     if problem:
         raise ValidationError(problem)
 
@@ -194,11 +198,7 @@ def _record(person: Person, verb: str) -> None:
 
 
 def _relationships_of(person: Person) -> list[Relationship]:
-    return list(
-        Relationship.objects.filter(Q(lead=person) | Q(member=person))
-        .select_related("lead", "member")
-        .order_by("pk")
-    )
+    return list(relationships_of(person).select_related("lead", "member").order_by("pk"))
 
 
 def _queue_push(person: Person, relationship: Relationship) -> Delivery | None:
@@ -272,15 +272,17 @@ class _Calendar:
     def call(self, method: str, name: str, body: bytes | None = None) -> int:
         headers = {"Content-Type": ICS_TYPE} if body is not None else {}
         try:
-            response = requests.request(
-                method,
-                self.account.url + name,
-                data=body,
-                headers=headers,
-                auth=self.auth,
-                timeout=TIMEOUT,
-                allow_redirects=False,
-            )
+            # Checks the address really connected to, like webhooks (DNS rebinding).
+            with public_session() as session:
+                response = session.request(
+                    method,
+                    self.account.url + name,
+                    data=body,
+                    headers=headers,
+                    auth=self.auth,
+                    timeout=TIMEOUT,
+                    allow_redirects=False,
+                )
         except requests.Timeout as exc:
             raise DeliveryError("The calendar server did not answer in time.") from exc
         except requests.RequestException as exc:
@@ -375,7 +377,6 @@ def _remove_all(calendar: _Calendar, person: Person) -> int:
 
 
 def _send(delivery: Delivery, account: CalDavAccount, remove: bool) -> int:
-    from lib.outgoing import resolve_public
 
     assert delivery.person is not None
     resolve_public(account.url)

@@ -19,6 +19,7 @@ from django.utils.timezone import now
 from icalendar import Calendar, Event, vCalAddress, vRecur
 
 from lib.timezones import zone
+from meetings.access import relationships_of
 from meetings.models import Meeting, Relationship, Schedule
 from meetings.occurrences import segments as to_segments
 from meetings.schedule import Segment, segment_occurrences
@@ -313,9 +314,7 @@ def person_feed(person: Person) -> Calendar:
     Three queries whatever the number of series: relationships, schedules, meetings.
     """
     relationships = list(
-        Relationship.objects.filter(Q(lead=person) | Q(member=person))
-        .select_related("lead", "member")
-        .order_by("created_at", "pk")
+        relationships_of(person).select_related("lead", "member").order_by("created_at", "pk")
     )
     ids = [r.pk for r in relationships]
     schedules: dict[int, list[Schedule]] = defaultdict(list)

@@ -24,8 +24,9 @@ from meetings.occurrences import key_slug, upcoming, window_start
 from meetings.schedule import describe_rrule
 from notifications import ical
 from notifications.emails import absolute, build_email
-from notifications.models import Delivery, Preferences
+from notifications.models import Delivery
 from notifications.outbox import Skip, delivery_create, email_renderer
+from notifications.reminders import preferences_for
 from people.models import Person
 
 Kind = Delivery.Kind
@@ -34,8 +35,7 @@ SHOWN = 3
 
 
 def wants_invitations(person: Person) -> bool:
-    prefs = Preferences.objects.filter(person=person).first() or Preferences(person=person)
-    return person.is_active and prefs.email_invitations
+    return person.is_active and preferences_for(person).email_invitations
 
 
 def signature(schedules: list[Schedule]) -> str:

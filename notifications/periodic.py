@@ -80,16 +80,26 @@ def run_tick(moment: datetime | None = None) -> str:
     return "ran " + (", ".join(ran) or "nothing")
 
 
+# A tick still RUNNING after this long was left by a killed worker (a tick's jobs take
+# seconds to a minute): it will never queue the next one.
+TICK_ABANDONED = timedelta(minutes=15)
+
+
 def ensure_tick() -> bool:
-    """Queue a tick unless one is waiting; True when one was queued."""
+    """Queue a tick unless one is waiting or running; True when one was queued.
+
+    A tick left RUNNING by a worker that was killed does not count: django-tasks-db
+    never finishes such a row, and the chain would stay dead.
+    """
+    from django.db.models import Q
     from django_tasks_db.models import DBTaskResult
 
     from notifications.tasks import tick
 
-    waiting = DBTaskResult.objects.filter(
-        task_path=tick.module_path, status__in=["READY", "RUNNING"]
-    ).exists()
-    if waiting:
+    alive = DBTaskResult.objects.filter(task_path=tick.module_path).filter(
+        Q(status="READY") | Q(status="RUNNING", started_at__gt=now() - TICK_ABANDONED)
+    )
+    if alive.exists():
         return False
     tick.enqueue()
     return True

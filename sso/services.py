@@ -1,9 +1,7 @@
 """Single sign-on writes and checks: saving an organization's settings, checking the
 issuer, and deciding what a successful OpenID Connect login may do."""
 
-import ipaddress
 import logging
-import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +13,7 @@ from django.db import transaction
 from django.utils.timezone import now
 
 from activity.services import activity_record
+from lib.outgoing import check_outgoing_url
 from lib.secrets import encrypt
 from people.models import Organization, Person
 from sso.models import PROVIDER_PREFIX, SsoConfig
@@ -34,36 +33,20 @@ def normalize_issuer(url: str) -> str:
     return url.rstrip("/")
 
 
-def _is_private(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return not ip.is_global or ip.is_multicast
-
-
 def validate_outgoing_url(url: str) -> None:
-    """Refuse a URL Rapport's server must not call: not https, or a private address.
+    """Refuse an issuer URL Rapport's server must not call: not https, or a private address.
 
     Rapport's server fetches the identity provider's documents and tokens, so an admin
-    could otherwise make it reach inside the network it runs in (server-side request
-    forgery). The operator allows plain http and private addresses with
-    RAPPORT_ALLOW_PRIVATE_URLS (tests, a provider on the same network).
+    could otherwise make it reach inside the network it runs in. The same rules as for
+    webhooks and CalDAV (lib.outgoing); RAPPORT_ALLOW_PRIVATE_URLS lifts them.
     """
-    allow_private = settings.RAPPORT_ALLOW_PRIVATE_URLS
     parts = urlsplit(url)
-    schemes = {"https", "http"} if allow_private else {"https"}
+    schemes = {"https", "http"} if settings.RAPPORT_ALLOW_PRIVATE_URLS else {"https"}
     if parts.scheme not in schemes or not parts.hostname:
         raise ValidationError(
             "Enter the issuer's https:// address, for example https://example.okta.com."
         )
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError) as exc:
-        raise ValidationError(f"The host {parts.hostname} cannot be found.") from exc
-    if any(_is_private(str(info[4][0])) for info in infos):
-        raise ValidationError(
-            "The issuer points to a private or local network address, which Rapport does not call."
-        )
+    check_outgoing_url(url, what="The issuer")
 
 
 def validate_issuer_url(url: str) -> None:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.csp import CSP
@@ -20,20 +20,13 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods
 
 from lib.http import PersonRequest, safe_next
+from people.access import org_admin_of
 from people.models import Organization
 from sso.forms import SettingsForm, StartForm
 from sso.models import SsoConfig, provider_id_for
 from sso.services import CheckFailed, sso_config_for_email, sso_config_save, sso_discovery_fetch
 
 logger = logging.getLogger(__name__)
-
-
-def _admin_organization(request: PersonRequest) -> Organization:
-    """The organization the signed-in admin manages; 404 for everyone else."""
-    person = request.user
-    if not person.is_org_admin or person.organization is None:
-        raise Http404("No such page.")
-    return person.organization
 
 
 def _domains_url() -> str:
@@ -76,7 +69,7 @@ def _settings_page(
 @require_http_methods(["GET", "POST"])
 def settings_view(request: PersonRequest) -> HttpResponse:
     """An org admin connects their organization's identity provider."""
-    organization = _admin_organization(request)
+    organization = org_admin_of(request.user)
     config = SsoConfig.objects.filter(organization=organization).first()
     has_secret = bool(config and config.has_secret)
     if request.method == "GET":
