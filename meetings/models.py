@@ -154,6 +154,11 @@ class Meeting(models.Model):
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who last moved it: status_changed_by is overwritten when the meeting is later closed,
+    # and insights attribute reschedules to a side.
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_TEXT * 5)])
     notes_version = models.PositiveIntegerField(default=0)

@@ -41,8 +41,8 @@ from meetings.occurrences import (
     occurrence_exists,
     segments,
 )
+from meetings.schedule import cadence_days, segment_for
 from meetings.schedule import occurrences as series_starts
-from meetings.schedule import segment_for
 from meetings.selectors import agenda_points, open_action_items, series_upcoming
 from notifications import webhooks
 from notifications.emails import absolute, build_email
@@ -64,7 +64,6 @@ WEBHOOK_LOOKAHEAD = timedelta(minutes=20)
 MOVED_TOLERANCE = timedelta(minutes=10)
 # A recap waits this long after the close, so late note edits are part of it.
 RECAP_DELAY = timedelta(minutes=10)
-MONTH_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -674,14 +673,6 @@ def render_digest(delivery: Delivery) -> EmailMessage:
 
 
 # The nudge -------------------------------------------------------------------------
-
-
-def cadence_days(rule: str) -> int:
-    """The interval of a cadence in days (monthly counts as a long month)."""
-    parts = dict(item.split("=", 1) for item in rule.split(";") if "=" in item)
-    if parts.get("FREQ") == "MONTHLY":
-        return MONTH_DAYS * int(parts.get("INTERVAL", "1"))
-    return 7 * int(parts.get("INTERVAL", "1"))
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,9 @@ def meeting_reschedule(
     meeting.start = new_start
     meeting.reason = validate_text(reason, limit=500, label="The reason", required=False)
     meeting.status_changed_by = actor
+    meeting.moved_by = actor
     meeting.sequence += 1
-    meeting.save(update_fields=["start", "reason", "status_changed_by", "sequence"])
+    meeting.save(update_fields=["start", "reason", "status_changed_by", "moved_by", "sequence"])
     bump_shared(relationship)
     record(actor, "meeting.reschedule", meeting, relationship)
     emit(

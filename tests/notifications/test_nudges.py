@@ -7,12 +7,13 @@ import pytest
 import time_machine
 
 from meetings.models import Relationship
+from meetings.schedule import cadence_days
 from meetings.services.agenda import point_add
 from meetings.services.meetings import meeting_close
 from meetings.services.relationships import relationship_pause
 from notifications import outbox
 from notifications.models import Delivery, Preferences
-from notifications.reminders import cadence_days, nudge_plan
+from notifications.reminders import nudge_plan
 from people.models import Person
 from tests.support.worker import run_worker
 
