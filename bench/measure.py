@@ -3,6 +3,9 @@
 Requests go through Django's full handler and middleware in this process (no
 network), signed in as a real manager of the benchmark organization. The bare
 view runs on the same stack, so the ratio shows what the pages themselves cost.
+The insights pages are requested as the manager with the most direct reports (50 in
+a generated organization, demo/org.py) and as an org admin; their target is a median
+under 200 ms of server time.
 """
 
 import argparse
@@ -33,6 +36,8 @@ from meetings.occurrences import focus  # noqa: E402
 from meetings.pagecache import ALIAS as PAGE_CACHE  # noqa: E402
 from meetings.selectors import series_upcoming  # noqa: E402
 from people.models import Organization  # noqa: E402
+
+INSIGHTS_TARGET_MS = 200
 
 
 @dataclass
@@ -154,6 +159,25 @@ def main() -> None:
     def forget_pages() -> None:
         caches[PAGE_CACHE].clear()
 
+    # The team view for the manager with the most direct reports; the org view for an admin.
+    wide = (
+        org.people.annotate(n=Count("reports", distinct=True))
+        .order_by("-n", "pk")
+        .values_list("pk", "n")
+        .first()
+    )
+    admin = org.people.filter(is_org_admin=True, is_active=True).order_by("pk").first()
+    assert wide is not None, "nobody in the benchmark organization"
+    assert admin is not None, "no org admin in the benchmark organization"
+    team_client, admin_client = Client(), Client()
+    team_client.force_login(org.people.get(pk=wide[0]))
+    admin_client.force_login(admin)
+    _ensure_rollups(org)
+    team_view = f"insights team ({wide[1]} reports)"
+
+    def get_as(who: Client, url: str) -> Callable[[int], int]:
+        return lambda i: who.get(url).status_code
+
     bare = Scenario("bare view (same stack)", get("/__bench__/bare/"))
     # Each group runs interleaved with bare requests, and is compared with those.
     # Writes empty the page cache (they bump the version), so reads served from the
@@ -169,6 +193,11 @@ def main() -> None:
             Scenario("relationship, fresh", get(page_url), forget_pages),
             Scenario("My 1:1s, fresh", get("/"), forget_pages),
         ],
+        [
+            bare,
+            Scenario(team_view, get_as(team_client, "/insights/")),
+            Scenario("insights org", get_as(admin_client, "/org/insights/")),
+        ],
     ]
     with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
         measured = [measure(group, args.requests) for group in groups]
@@ -178,7 +207,7 @@ def main() -> None:
         f"\nRapport benchmark · {engine} · {people:,} people · "
         f"relationship with {meetings} meetings · {args.requests} requests each\n"
     )
-    print(f"{'':26} {'median':>9} {'p95':>9} {'queries':>8} {'req/s':>8} {'vs bare':>8}")
+    print(f"{'':30} {'median':>9} {'p95':>9} {'queries':>8} {'req/s':>8} {'vs bare':>8}")
     ratio: dict[str, float] = {}
     by_name: dict[str, Result] = {}
     for results in measured:
@@ -186,7 +215,7 @@ def main() -> None:
             ratio[r.name] = r.rps / results[0].rps
             by_name.setdefault(r.name, r)
             print(
-                f"{r.name:26} {r.median_ms:7.1f}ms {r.p95_ms:7.1f}ms {r.queries:8d} "
+                f"{r.name:30} {r.median_ms:7.1f}ms {r.p95_ms:7.1f}ms {r.queries:8d} "
                 f"{r.rps:8.0f} {ratio[r.name]:7.0%}"
             )
     targets = {"relationship page": 0.25, "My 1:1s": 0.25, "add a talking point": 0.40}
@@ -199,6 +228,25 @@ def main() -> None:
         f"(a bare one-row write runs at {ratio[floor.name]:.0%} of the bare view; "
         f"adding a point at {add.rps / floor.rps:.0%} of that write)"
     )
+    for name in (team_view, "insights org"):
+        r = by_name[name]
+        verdict = "ok" if r.median_ms < INSIGHTS_TARGET_MS else "ABOVE TARGET"
+        print(
+            f"{name}: {r.median_ms:.0f} ms median, {r.p95_ms:.0f} ms p95, {r.queries} queries "
+            f"(target under {INSIGHTS_TARGET_MS} ms) {verdict}"
+        )
+
+
+def _ensure_rollups(org: Organization) -> None:
+    """The org view reads the worker's rollups: compute them once if the worker never has."""
+    from insights.models import TeamRollup
+    from insights.rollups import rollup_organization
+
+    if not TeamRollup.objects.filter(organization=org).exists():
+        started = time.perf_counter()
+        rollup_organization(org, now=timezone.now())
+        seconds = time.perf_counter() - started
+        print(f"(insights rollups computed once, as the worker would: {seconds:.1f} s)")
 
 
 if __name__ == "__main__":

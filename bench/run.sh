@@ -14,4 +14,8 @@ export DEBUG=false
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py demo_load --people "${BENCH_PEOPLE:-10000}" --months "${BENCH_MONTHS:-24}" \
   --org-name "Bench Corp" --if-empty
+# BENCH_ONLY_LOAD=1: generate (or keep) the benchmark organization, measure nothing.
+if [ "${BENCH_ONLY_LOAD:-}" = 1 ]; then
+  exit 0
+fi
 .venv/bin/python -m bench.measure "$@"

@@ -25,6 +25,7 @@ from demo import content
 from demo.bulk import insert, reserve_ids
 from demo.growth import seed_growth
 from demo.history import Batch, HistoryWriter, Participant, Series
+from demo.insights import LAPSED, lapsed_pairs, shape_insights
 from demo.org import (
     DEMO_PASSWORD,
     OrgPlan,
@@ -37,6 +38,7 @@ from demo.org import (
 )
 from demo.series import CADENCES, SeriesPlan, plan_segments, segment_start
 from demo.text import TextMaker
+from insights.rollups import rollup_organization
 from meetings.models import (
     ActionItem,
     CarryOver,
@@ -160,10 +162,20 @@ def load(
             now=now,
             threaded=not small,
             progress=progress,
+            demo=people is None,
         )
         with transaction.atomic():
             counts |= seed_growth(organization, rng=rng, now=now)
         progress("check-ins, goals, feedback and career profiles written")
+        if people is None:
+            with transaction.atomic():
+                shape_insights(organization, rng=rng, now=now)
+            progress(f"insights and early warnings shaped for {content.DEMO_MANAGER}'s team")
+        # The organization view reads rollups that the worker refreshes hourly; the
+        # first ones are computed now, so Organization → Insights has figures at once.
+        with transaction.atomic():
+            rolled = rollup_organization(organization, now=now, months=max(months, 1))
+        progress(f"insights rollups computed ({rolled['rows']:,} rows)")
     counts = {"people": len(plan.people), "teams": len(plan.teams), **counts}
     return LoadResult(organization, accounts_for(organization), counts, perf_counter() - started)
 
@@ -228,6 +240,8 @@ def demo_series(
             extra = {"cadence": weekly, "change": False, "showcase": True}
         elif person.name == "Mateo Rossi":
             extra = {"cadence": weekly, "reschedule_next": True}
+        elif (lead, person.name) == LAPSED:
+            extra = {"cadence": weekly, "change": False}
         elif person.manager == manager:
             extra = {"cadence": _cadence(rng, (80, 20, 0, 0))}
         add(Kind.MANAGER, lead, person.name, **extra)
@@ -385,17 +399,22 @@ def _write_history(
     now: datetime,
     threaded: bool,
     progress: Callable[[str], None],
+    demo: bool = False,
 ) -> dict[str, int]:
     teammates = sorted({p.first_name for p in plan.people}) if len(plan.people) < 200 else ()
     text = TextMaker(rng, teammates=teammates, projects=content.PROJECTS)
     writer = HistoryWriter(rng, ids=ids, now=now, organization_id=organization.pk, text=text)
     inserter = _Inserter(2 if threaded and connection.vendor == "postgresql" else 0)
+    # The demo's manager series tell the story of demo/insights.py on any day it is loaded.
+    lapsed = lapsed_pairs(plan) if demo else frozenset()
     started = perf_counter()
     done = reported = 0
     try:
         for chunk in _chunks(series, SERIES_PER_CHUNK):
             with transaction.atomic():
-                relationships = _write_series(plan, organization, chunk, writer, now=now)
+                relationships = _write_series(
+                    plan, organization, chunk, writer, now=now, demo=demo, lapsed=lapsed
+                )
             batch = writer.batch
             inserter.run(partial(_flush, batch, organization.pk))
             done += len(chunk)
@@ -421,6 +440,8 @@ def _write_series(
     writer: HistoryWriter,
     *,
     now: datetime,
+    demo: bool = False,
+    lapsed: frozenset[tuple[int, int]] = frozenset(),
 ) -> int:
     """Insert the chunk's relationships and schedules; replay their history into a new batch."""
     rng = writer.rng
@@ -465,6 +486,7 @@ def _write_series(
     writer.batch = Batch()
     for sp, rel, segs in zip(chunk, relationships, segments, strict=True):
         lead, member = people[sp.lead], people[sp.member]
+        lapse = sp.kind == Kind.MANAGER and (sp.lead, sp.member) in lapsed
         writer.replay(
             Series(
                 relationship_id=rel.pk,
@@ -478,6 +500,8 @@ def _write_series(
                 stop=sp.stop,
                 showcase=sp.showcase,
                 reschedule_next=sp.reschedule_next,
+                lapse=lapse,
+                steady=demo and sp.status == Status.ACTIVE and not lapse,
             )
         )
     return len(relationships)
@@ -496,7 +520,7 @@ def _flush(batch: Batch, organization_id: int) -> dict[str, int]:
         (
             (m.id, m.uuid, org, m.relationship_id, m.occurrence_start, m.start,
              m.duration_minutes, m.status, m.reason, m.status_changed_by_id, m.closed_at,
-             m.notes, m.notes_version, m.notes_updated_at, m.notes_updated_by_id)
+             m.notes, m.notes_version, m.notes_updated_at, m.notes_updated_by_id, m.moved_by_id)
             for m in batch.meetings
         ),
     )  # fmt: skip
@@ -549,7 +573,7 @@ def _flush(batch: Batch, organization_id: int) -> dict[str, int]:
 MEETING_FIELDS = (
     "id", "uuid", "organization_id", "relationship_id", "occurrence_start", "start",
     "duration_minutes", "status", "reason", "status_changed_by_id", "closed_at",
-    "notes", "notes_version", "notes_updated_at", "notes_updated_by_id",
+    "notes", "notes_version", "notes_updated_at", "notes_updated_by_id", "moved_by_id",
 )  # fmt: skip
 POINT_FIELDS = (
     "id", "uuid", "organization_id", "relationship_id", "author_id", "text", "theme",

@@ -9,8 +9,8 @@ completed in a later meeting.
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from itertools import accumulate
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate, pairwise
 from uuid import UUID
 
 from demo import content
@@ -74,6 +74,11 @@ class Series:
     stop: datetime | None = None
     showcase: bool = False
     reschedule_next: bool = False
+    # Its recent occurrences were all called off: nothing held for over twice the cadence
+    # (the demo's early warning, demo/insights.py).
+    lapse: bool = False
+    # Its latest occurrence took place, whatever the day the history is written on.
+    steady: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -93,6 +98,7 @@ class MeetingRow:
     notes_version: int = 0
     notes_updated_at: datetime | None = None
     notes_updated_by_id: int | None = None
+    moved_by_id: int | None = None
     id: int = 0
 
 
@@ -195,15 +201,22 @@ class HistoryWriter:
         )
         self._standing_topics(series, st)
         past = self._past_occurrences(series)
+        lapse_from = self._lapse_from(past) if series.lapse else None
         for i, (key, minutes) in enumerate(past):
             following = past[i + 1][0] if i + 1 < len(past) else None
             roll = rng.random()
-            if roll < 0.08:
+            kept = series.steady and i == len(past) - 1
+            if lapse_from is not None and key >= lapse_from:
+                # Called off one after the other, the last one cancelled, the one before skipped.
+                odd = (len(past) - i) % 2
+                status = Meeting.Status.CANCELLED if odd else Meeting.Status.SKIPPED
+                self._cancel(series, st, key, minutes, status, explained=True)
+            elif roll < 0.08 and not kept:
                 self._cancel(series, st, key, minutes, Meeting.Status.CANCELLED)
-            elif roll < 0.12:
+            elif roll < 0.12 and not kept:
                 self._cancel(series, st, key, minutes, Meeting.Status.SKIPPED)
             else:
-                self._hold(series, st, key, minutes, following, moved=roll < 0.20)
+                self._hold(series, st, key, minutes, following, moved=0.12 <= roll < 0.20)
         self._finish(series, st)
 
     def _past_occurrences(self, series: Series) -> list[tuple[datetime, int]]:
@@ -214,6 +227,12 @@ class HistoryWriter:
                 found.append((key, segment.duration_minutes))
         found.sort()
         return found
+
+    def _lapse_from(self, past: list[tuple[datetime, int]]) -> datetime:
+        """From when a lapsing series' occurrences are called off: over twice its cadence ago."""
+        keys = [key for key, _ in past[-4:]]
+        cadence = max((b - a for a, b in pairwise(keys)), default=timedelta(weeks=1))
+        return self.now - 2 * cadence - timedelta(days=3)
 
     def _standing_topics(self, series: Series, st: _State) -> None:
         rng = self.rng
@@ -322,16 +341,28 @@ class HistoryWriter:
     def _someone(self, series: Series, lead_share: float = 0.6) -> Participant:
         return series.lead if self.rng.random() < lead_share else series.member
 
-    def _cancel(self, series: Series, st: _State, key: datetime, minutes: int, status: str) -> None:
+    def _cancel(
+        self,
+        series: Series,
+        st: _State,
+        key: datetime,
+        minutes: int,
+        status: str,
+        *,
+        explained: bool = False,
+    ) -> None:
         rng = self.rng
         closed = key - timedelta(minutes=rng.uniform(20, 2 * 24 * 60))
         if closed <= st.window + MINUTE:
             closed = st.window + (key - st.window) / 2
-        if rng.random() < 0.3:
+        # A lapsing series keeps collecting agenda, carried over from one call-off to the next.
+        if rng.random() < 0.3 or explained:
             self._raise_between(series, st, st.window, closed, 1)
         reasons = (
             content.CANCEL_REASONS if status == Meeting.Status.CANCELLED else content.SKIP_REASONS
         )
+        if explained:
+            reasons = tuple(r for r in reasons if r)
         meeting = self._meeting(
             series,
             key,
@@ -383,7 +414,7 @@ class HistoryWriter:
         moved: bool,
     ) -> None:
         rng = self.rng
-        start, reason = key, ""
+        start, reason, mover = key, "", None
         # Close before the next occurrence (and before the series stopped), as people do.
         limit = min(following or self.now, series.stop or self.now, self.now)
         if moved:
@@ -391,6 +422,7 @@ class HistoryWriter:
             new_start = self._moved(series, key, minutes, st.window, hi)
             if new_start is not None:
                 start, reason = new_start, self.text.reason(content.RESCHEDULE_REASONS)
+                mover = self._someone(series, 0.55).pk
         length = timedelta(minutes=minutes)
         end = start + length
         fresh = rng.randint(2, 5) if len(st.pending) < 2 else rng.randint(1, 3)
@@ -407,6 +439,7 @@ class HistoryWriter:
             changed_by=self._someone(series, 0.65).pk,
             closed_at=closed,
         )
+        meeting.moved_by_id = mover
         meeting.notes_version = 1
         meeting.notes_updated_at = end - timedelta(minutes=rng.uniform(0, 5))
         meeting.notes_updated_by_id = self._someone(series).pk
@@ -459,8 +492,20 @@ class HistoryWriter:
         done = 0
         for item in st.open_actions:
             if rng.random() < (0.12 if item.slow else 0.6):
-                item.done_at = start + length * rng.uniform(0.05, 1.0)
-                item.completed_in = meeting
+                # Most people tick a commitment off during the week, before it is due; the
+                # rest report it done in the meeting, which may be after its due date.
+                # Drawn from the item's creation time (microseconds), not from the stream, so
+                # everything else in the demo stays as it was.
+                due_end = datetime.combine(item.due_date + timedelta(days=1), time(0), UTC)
+                deadline = min(start, due_end - timedelta(hours=14))
+                micro = int(item.created_at.timestamp() * 1_000_000)
+                during_week = micro % 10 < 7
+                if not item.slow and deadline > item.created_at and during_week:
+                    share = 0.3 + 0.7 * ((micro // 10) % 1000) / 1000
+                    item.done_at = item.created_at + (deadline - item.created_at) * share
+                else:
+                    item.done_at = start + length * rng.uniform(0.05, 1.0)
+                    item.completed_in = meeting
                 done += 1
             else:
                 remaining.append(item)
@@ -584,7 +629,7 @@ class HistoryWriter:
         key = upcoming[0]
         tz = zone(series.segments[-1].timezone)
         shift = timedelta(hours=2 if key.astimezone(tz).hour <= 14 else -2)
-        self._meeting(
+        meeting = self._meeting(
             series,
             key,
             key + shift,
@@ -594,3 +639,4 @@ class HistoryWriter:
             changed_by=series.lead.pk,
             closed_at=None,
         )
+        meeting.moved_by_id = series.lead.pk

@@ -15,6 +15,10 @@ from people.models import Organization, Person, Team
 from people.services import person_add
 
 DEMO_PASSWORD = "rapport-demo"  # noqa: S105 (published on purpose: it signs in to demo data)
+# In organizations of at least WIDE_FROM people, the first team's head has exactly this many
+# direct reports: the benchmark's team view for a manager with 50 reports (bench/measure.py).
+WIDE_TEAM = 50
+WIDE_FROM = 1000
 
 
 @dataclass
@@ -151,15 +155,18 @@ def generated_plan(
     remaining = size - len(roster.people)
     for i, team in enumerate(teams):
         members = remaining // team_count + (1 if i < remaining % team_count else 0)
-        _fill_team(roster, team, zones[i], leads[i], members)
+        wide = i == 0 and size >= WIDE_FROM and members >= WIDE_TEAM
+        _fill_team(roster, team, zones[i], leads[i], members, reports=WIDE_TEAM if wide else None)
     return OrgPlan(name=org_name, people=roster.people, teams=teams)
 
 
-def _fill_team(roster: _Roster, team: str, tz: str, lead: int, members: int) -> None:
-    """Breadth-first: the lead takes 6-10 reports, then each of them in turn, and so on."""
+def _fill_team(
+    roster: _Roster, team: str, tz: str, lead: int, members: int, *, reports: int | None = None
+) -> None:
+    """Breadth-first: the lead takes 6-10 reports (or `reports`), then each of them in turn."""
     rng = roster.rng
     queue = [lead]
-    capacity = {lead: rng.randint(6, 10)}
+    capacity = {lead: reports or rng.randint(6, 10)}
     taken = {lead: 0}
     head = 0
     added: list[int] = []

@@ -180,6 +180,8 @@ class Meeting(models.Model):
             models.Index(fields=["relationship", "start"], name="meeting_rel_start_idx"),
             # Organization-wide counts (the admin overview: meetings held lately).
             models.Index(fields=["organization", "status", "start"], name="meeting_org_status_idx"),
+            # The insights rollups count an organization's occurrences by key and month.
+            models.Index(fields=["organization", "occurrence_start"], name="meeting_org_key_idx"),
         ]
 
     def __str__(self) -> str:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "playbook",
     "activity",
     "notifications",
+    "insights",
     "demo",
 ]
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("sso.urls")),
     path("", include("scim.urls")),
     path("", include("growth.urls")),
+    path("", include("insights.urls")),
     path("", include("meetings.urls")),
 ]

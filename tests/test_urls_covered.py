@@ -1,4 +1,4 @@
-"""Every URL of the identity and notification apps has rows in a permission table (meetings and growth
+"""Every URL of the identity, notification and insights apps has rows in a permission table (meetings and growth
 check their own in tests/meetings/test_permissions.py and tests/growth/test_urls_covered.py).
 
 A new URL must get its rows, for GET and POST at least, before it can ship.
@@ -8,6 +8,7 @@ import pytest
 from django.urls import get_resolver
 
 from tests.accounts import test_permissions as accounts_table
+from tests.insights import test_org_permissions, test_permissions_personal
 from tests.notifications import (
     test_permissions_caldav,
     test_permissions_calendar,
@@ -36,6 +37,7 @@ TABLES: dict[str, list[list[Row]]] = {
         test_permissions_caldav.TABLE,
         test_permissions_webhooks.TABLE,
     ],
+    "insights": [test_permissions_personal.TABLE, test_org_permissions.TABLE],
     "sso": [sso_table.TABLE],
     "scim": [scim_table.TABLE],
 }

@@ -16,6 +16,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
+from django.test import Client
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -214,3 +215,26 @@ def running_1on1(maya: Person, ravi: Person) -> Relationship:
 
 def relationship_url(relationship: Relationship) -> str:
     return f"/1on1s/{relationship.uuid}/"
+
+
+def signed_in(
+    open_as: OpenAs, live_server: LiveServer, person: Person, color_scheme: Scheme = "light"
+) -> Page:
+    """A page with `person`'s session, for tests about a page rather than signing in."""
+    page = open_as(None, color_scheme=color_scheme)
+    client = Client()
+    client.force_login(person)
+    cookie = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
+    return page
+
+
+def tab_until(page: Page, predicate: str, what: str, limit: int = 120) -> None:
+    """Press Tab until `predicate` (a JS expression on `el`, the focused element) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            f"(() => {{ const el = document.activeElement; return !!el && ({predicate}); }})()"
+        ):
+            return
+    raise AssertionError(f"{what} cannot be reached with the keyboard")

@@ -1,24 +1,13 @@
 """The notification preferences page in a real browser: accessible at both widths, keyboard only."""
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from notifications.models import Delivery, Preferences
 from notifications.outbox import delivery_create
 from people.models import Person
-from tests.browser.conftest import BROWSER_TEST, OpenAs, check_page
+from tests.browser.conftest import BROWSER_TEST, OpenAs, check_page, tab_until
 
 pytestmark = BROWSER_TEST
-
-
-def tab_until(page: Page, predicate: str, what: str, limit: int = 80) -> None:
-    """Press Tab until `predicate` (a JS expression on `el`, the focused element) holds."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(
-            f"(() => {{ const el = document.activeElement; return !!el && ({predicate}); }})()"
-        ):
-            return
-    raise AssertionError(f"{what} cannot be reached with the keyboard")
 
 
 def test_a_person_sets_their_notifications_by_keyboard(open_as: OpenAs, maya: Person) -> None:

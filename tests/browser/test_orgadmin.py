@@ -1,28 +1,15 @@
 """The organization admin pages in the browser: axe-core, phone width, keyboard, htmx parts."""
 
-from django.test import Client
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.services import invitation_create
 from people.models import Person, Team
 from people.services import person_deactivate
-from tests.browser.conftest import BROWSER_TEST, OpenAs, Scheme, check_page
+from tests.browser.conftest import BROWSER_TEST, OpenAs, check_page, signed_in
 from tests.conftest import make_person
 
 pytestmark = BROWSER_TEST
-
-
-def signed_in(
-    open_as: OpenAs, live_server: LiveServer, person: Person, color_scheme: Scheme = "light"
-) -> Page:
-    """A page with `person`'s session: these tests are about the admin pages, not signing in."""
-    page = open_as(None, color_scheme=color_scheme)
-    client = Client()
-    client.force_login(person)
-    cookie = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
-    return page
 
 
 def test_every_admin_page_passes_axe_at_desktop_and_phone_width(

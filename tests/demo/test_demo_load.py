@@ -199,11 +199,14 @@ def test_action_items_are_followed_through_mostly(demo: Organization) -> None:
     done = [a for a in items if a.done_at]
     assert 0.65 < len(done) / len(items) < 0.9
     for item in done:
-        assert item.completed_in is not None
         assert item.meeting is not None
         assert item.done_at is not None
-        assert item.completed_in.start > item.meeting.start
         assert item.done_at > item.created_at
+        # Ticked off in a later meeting, or during the week in between (no meeting).
+        if item.completed_in is not None:
+            assert item.completed_in.start > item.meeting.start
+    assert any(a.completed_in is None for a in done)
+    assert any(a.completed_in is not None for a in done)
     today = timezone.localdate()
     due = [a.due_date for a in items if not a.done_at and a.due_date is not None]
     assert any(d < today for d in due)

@@ -208,6 +208,10 @@ def every_page(world: World) -> list[Page]:
         Page(with_query(live, v="0"), htmx=True),
         Page(reverse("meetings:plan", args=[relationship.uuid])),
         Page(reverse("meetings:suggest", args=[relationship.uuid]), htmx=True),
+        # Insights (issue 6): counts and rates only, for both participants.
+        Page(reverse("insights:relationship", args=[relationship.uuid])),
+        Page(reverse("insights:home")),
+        Page(reverse("insights:mine_csv")),
         *meeting_pages(relationship),
         *object_pages(relationship),
     ]

@@ -48,10 +48,11 @@ ZONE = "America/New_York"
 # The pinned counts. If one grows, find the query that came back per row; if one
 # shrinks, lower it here.
 # The manager's page of a manager 1:1 asks whether the report shared meetings of an
-# earlier 1:1 with them (one EXISTS, for the link to what was shared).
-RELATIONSHIP_PAGE = 29
+# earlier 1:1 with them (one EXISTS, for the link to what was shared). The health card
+# (insights) costs three: the horizon's meetings, the last held one, the action items.
+RELATIONSHIP_PAGE = 32
 HOME_PAGE = 9  # the first query reads the versions that key its page cache
-LIVE_FRAGMENT = 27
+LIVE_FRAGMENT = 30
 MEETING_PAGE = 17
 # Served from the page cache: session, person, and the versions that key the entry.
 CACHED = {"relationship": 3, "home": 3}

@@ -1,0 +1,439 @@
+"""Keeping the organization view's TeamRollup rows current, from the worker.
+
+`rollup_organization` recomputes an organization's recent window (the last 90 days of
+1:1s, people met over the last 30) and its calendar months (UTC): every month of the
+last two years the first time, afterwards only the current and the previous one (and
+any month the worker missed while it was down). It costs the same handful of queries
+whatever the organization's size: SQL counts grouped by the series' team and month,
+one query for all schedules (expanded in Python, as everywhere in Rapport) and one for
+the action items due in the period (judged in their owner's time zone). A series
+belongs to its team member's current team; a person counts in their own team.
+"""
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from insights.models import TeamRollup
+from lib.timezones import zone
+from meetings.models import ActionItem, Meeting, Rating, Schedule
+from meetings.schedule import Segment, segment_occurrences
+from notifications.periodic import periodic
+from people.models import Organization, Person
+
+logger = logging.getLogger(__name__)
+
+WINDOW = timedelta(days=90)
+MET_WINDOW = timedelta(days=30)
+MONTHS = 24
+
+Kind = TeamRollup.Kind
+Scope = TeamRollup.Scope
+# A group: a team's id, or None for people without a team.
+TeamKey = int | None
+# A period: a month's first day, or RECENT.
+PeriodKey = date | str
+RECENT = "recent"
+
+_COUNTERS = (
+    "people",
+    "people_met",
+    "planned",
+    "held",
+    "cancelled",
+    "rescheduled",
+    "actions_due",
+    "actions_on_time",
+    "actions_late",
+    "actions_overdue",
+    "rating_sum",
+    "rating_count",
+)
+
+
+def month_start(moment: datetime) -> date:
+    """The first day of the UTC calendar month `moment` falls in."""
+    return moment.astimezone(UTC).date().replace(day=1)
+
+
+def add_months(first: date, count: int) -> date:
+    """The first day of the month `count` months after (or before) the month of `first`."""
+    index = first.year * 12 + first.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _instant(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run recomputes: the recent window and these months (first days)."""
+
+    now: datetime
+    months: list[date]
+
+    @property
+    def recent_start(self) -> datetime:
+        return self.now - WINDOW
+
+    @property
+    def met_start(self) -> datetime:
+        return self.now - MET_WINDOW
+
+    @property
+    def start(self) -> datetime:
+        """The earliest instant any figure of this run depends on."""
+        return min(self.recent_start, _instant(self.months[0]))
+
+    def month_of(self, moment: datetime) -> date | None:
+        first = month_start(moment)
+        return first if first >= self.months[0] else None
+
+
+def months_to_compute(latest: date | None, *, now: datetime, months: int = MONTHS) -> list[date]:
+    """Every month of the last `months` the first time; then the previous and current one.
+
+    Months since the latest stored one are recomputed too, so a worker that was down for
+    a while leaves no gap in the trends.
+    """
+    current = month_start(now)
+    oldest = add_months(current, -(months - 1))
+    if latest is not None:
+        oldest = max(oldest, min(add_months(current, -1), latest))
+    found = []
+    first = oldest
+    while first <= current:
+        found.append(first)
+        first = add_months(first, 1)
+    return found
+
+
+@dataclass
+class _Counts:
+    values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_COUNTERS, 0))
+
+    def add(self, name: str, amount: int) -> None:
+        self.values[name] += amount
+
+
+class _Table:
+    """Counters by (period, team)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[PeriodKey, TeamKey], _Counts] = defaultdict(_Counts)
+
+    def add(self, period: PeriodKey | None, team: TeamKey, name: str, amount: int = 1) -> None:
+        if period is not None and amount:
+            self.cells[(period, team)].add(name, amount)
+
+
+# -- people ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Person:
+    team: TeamKey
+    active: bool
+    joined: datetime
+    left: datetime | None
+
+    def worked_during(self, start: datetime, end: datetime) -> bool:
+        return self.joined < end and (self.left is None or self.left >= start)
+
+
+def _people(organization: Organization) -> dict[int, _Person]:
+    rows = Person.objects.filter(organization=organization).values_list(
+        "id", "team_id", "is_active", "date_joined", "deactivated_at"
+    )
+    return {pk: _Person(team, active, joined, left) for pk, team, active, joined, left in rows}
+
+
+def _count_people(table: _Table, plan: Plan, people: dict[int, _Person]) -> dict[date, set[int]]:
+    """Head counts per period; returns who counts in each month (people_met needs it)."""
+    counted: dict[date, set[int]] = {}
+    for first in plan.months:
+        start, end = _instant(first), _instant(add_months(first, 1))
+        counted[first] = {pk for pk, person in people.items() if person.worked_during(start, end)}
+        for pk in counted[first]:
+            table.add(first, people[pk].team, "people")
+    for person in people.values():
+        if person.active:
+            table.add(RECENT, person.team, "people")
+    return counted
+
+
+def _count_met(
+    table: _Table,
+    plan: Plan,
+    organization: Organization,
+    people: dict[int, _Person],
+    counted: dict[date, set[int]],
+) -> None:
+    """People who took part in a held 1:1 (by its actual start), counted in their own team."""
+    held = Meeting.objects.filter(
+        organization=organization,
+        status=Meeting.Status.HELD,
+        start__gte=plan.start,
+        start__lt=plan.now,
+    )
+    lately = ExpressionWrapper(Q(start__gte=plan.met_start), output_field=BooleanField())
+    met: dict[PeriodKey, set[int]] = defaultdict(set)
+    for role in ("relationship__lead_id", "relationship__member_id"):
+        rows = (
+            held.annotate(month=TruncMonth("start", tzinfo=UTC), recent=lately)
+            .values_list("month", "recent", role)
+            .order_by()
+            .distinct()
+        )
+        for month, recent, pk in rows:
+            first = plan.month_of(month)
+            if first is not None and pk in counted[first]:
+                met[first].add(pk)
+            if recent and pk in people and people[pk].active:
+                met[RECENT].add(pk)
+    for period, pks in met.items():
+        for pk in pks:
+            table.add(period, people[pk].team, "people_met")
+
+
+# -- 1:1s --------------------------------------------------------------------------------
+
+
+def _count_meetings(table: _Table, plan: Plan, organization: Organization) -> None:
+    """Held, cancelled (or skipped) and rescheduled occurrences, by occurrence key."""
+    recent = Q(occurrence_start__gte=plan.recent_start)
+    moved = ~Q(start=F("occurrence_start"))
+    held = Q(status=Meeting.Status.HELD)
+    called_off = Q(status__in=[Meeting.Status.CANCELLED, Meeting.Status.SKIPPED])
+    rows = (
+        Meeting.objects.filter(
+            organization=organization,
+            occurrence_start__gte=plan.start,
+            occurrence_start__lt=plan.now,
+        )
+        .annotate(month=TruncMonth("occurrence_start", tzinfo=UTC))
+        .values("month", team=F("relationship__member__team_id"))
+        .annotate(
+            held=Count("id", filter=held),
+            cancelled=Count("id", filter=called_off),
+            rescheduled=Count("id", filter=moved),
+            recent_held=Count("id", filter=held & recent),
+            recent_cancelled=Count("id", filter=called_off & recent),
+            recent_rescheduled=Count("id", filter=moved & recent),
+        )
+        .order_by()
+    )
+    for row in rows:
+        first, team = plan.month_of(row["month"]), row["team"]
+        table.add(first, team, "held", row["held"])
+        table.add(first, team, "cancelled", row["cancelled"])
+        table.add(first, team, "rescheduled", row["rescheduled"])
+        table.add(RECENT, team, "held", row["recent_held"])
+        table.add(RECENT, team, "cancelled", row["recent_cancelled"])
+        table.add(RECENT, team, "rescheduled", row["recent_rescheduled"])
+
+
+def _count_planned(table: _Table, plan: Plan, organization: Organization) -> None:
+    """Occurrences of every series' schedule segments that started and ended in the period."""
+    rows = (
+        Schedule.objects.filter(relationship__organization=organization, starts_at__lt=plan.now)
+        .filter(Q(until__isnull=True) | Q(until__gt=plan.start))
+        .values_list(
+            "relationship_id",
+            "relationship__member__team_id",
+            "rrule",
+            "first_date",
+            "local_time",
+            "timezone",
+            "duration_minutes",
+            "until",
+        )
+    )
+    series: dict[int, tuple[TeamKey, list[Segment]]] = {}
+    for pk, member_team, rule, first_date, local_time, tz, minutes, until in rows:
+        segment = Segment(rule, first_date, local_time, tz, minutes, until)
+        series.setdefault(pk, (member_team, []))[1].append(segment)
+    for team, segments in series.values():
+        # Like meetings.schedule.occurrences (segments never share a start, but the union
+        # is what a series is), keeping each occurrence's length: it counts once ended.
+        ends: dict[datetime, datetime] = {}
+        for segment in segments:
+            length = timedelta(minutes=segment.duration_minutes)
+            for start in segment_occurrences(segment, plan.start, plan.now):
+                ends[start] = start + length
+        for start, end in ends.items():
+            if end > plan.now:
+                continue
+            table.add(plan.month_of(start), team, "planned")
+            if start >= plan.recent_start:
+                table.add(RECENT, team, "planned")
+
+
+def _count_ratings(table: _Table, plan: Plan, organization: Organization) -> None:
+    """Usefulness ratings of the period's meetings (by occurrence key), by either side."""
+    recent = Q(meeting__occurrence_start__gte=plan.recent_start)
+    rows = (
+        Rating.objects.filter(
+            meeting__organization=organization,
+            meeting__occurrence_start__gte=plan.start,
+            meeting__occurrence_start__lt=plan.now,
+        )
+        .annotate(month=TruncMonth("meeting__occurrence_start", tzinfo=UTC))
+        .values("month", team=F("meeting__relationship__member__team_id"))
+        .annotate(
+            total=Sum("score"),
+            count=Count("id"),
+            recent_total=Sum("score", filter=recent),
+            recent_count=Count("id", filter=recent),
+        )
+        .order_by()
+    )
+    for row in rows:
+        first = plan.month_of(row["month"])
+        table.add(first, row["team"], "rating_sum", row["total"] or 0)
+        table.add(first, row["team"], "rating_count", row["count"])
+        table.add(RECENT, row["team"], "rating_sum", row["recent_total"] or 0)
+        table.add(RECENT, row["team"], "rating_count", row["recent_count"])
+
+
+# -- follow-through ----------------------------------------------------------------------
+
+
+def action_outcome(due: date, done_at: datetime | None, tz_name: str) -> str:
+    """on_time, late or overdue: done (in the owner's zone) by the due date, after, or not."""
+    if done_at is None:
+        return "actions_overdue"
+    done_on = done_at.astimezone(zone(tz_name)).date()
+    return "actions_on_time" if done_on <= due else "actions_late"
+
+
+def _count_actions(table: _Table, plan: Plan, organization: Organization) -> None:
+    """Action items due in the period and not after their owner's today."""
+    # A day of margin on each side: owners' dates run up to 14 hours from UTC.
+    lo = plan.start.date() - timedelta(days=1)
+    hi = plan.now.date() + timedelta(days=1)
+    rows = (
+        ActionItem.objects.filter(organization=organization, due_date__gte=lo, due_date__lte=hi)
+        .values_list("due_date", "done_at", "owner__timezone", "relationship__member__team_id")
+        .order_by()
+    )
+    first_month = plan.months[0]
+    # Each owner zone's today and first day of the recent window.
+    days: dict[str, tuple[date, date]] = {}
+    tally: Counter[tuple[PeriodKey, TeamKey, str]] = Counter()
+    for due, done_at, tz_name, team in rows:
+        assert due is not None  # filtered on
+        if tz_name not in days:
+            tz = zone(tz_name)
+            days[tz_name] = (plan.now.astimezone(tz).date(), plan.recent_start.astimezone(tz).date())  # fmt: skip
+        today, recent_after = days[tz_name]
+        # Due today counts once done; still open, it is not overdue before tomorrow.
+        if due > today or (due == today and done_at is None):
+            continue
+        outcome = action_outcome(due, done_at, tz_name)
+        first = due.replace(day=1)
+        if first >= first_month:
+            tally[(first, team, outcome)] += 1
+        if due > recent_after:
+            tally[(RECENT, team, outcome)] += 1
+    for (period, group, outcome_name), number in tally.items():
+        table.add(period, group, "actions_due", number)
+        table.add(period, group, outcome_name, number)
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def _rows(
+    organization: Organization, table: _Table, periods: Iterable[PeriodKey], at: datetime
+) -> list[TeamRollup]:
+    """ORGANIZATION, TEAM and NO_TEAM rows for each period."""
+    by_period: dict[PeriodKey, dict[TeamKey, _Counts]] = defaultdict(dict)
+    for (period, team), counts in table.cells.items():
+        by_period[period][team] = counts
+    rows = []
+    for period in periods:
+        if isinstance(period, date):
+            kind, start = Kind.MONTH, period
+        else:
+            kind, start = Kind.RECENT, at.astimezone(UTC).date()
+        total = dict.fromkeys(_COUNTERS, 0)
+        for team, counts in sorted(by_period[period].items(), key=lambda item: item[0] or 0):
+            for name, value in counts.values.items():
+                total[name] += value
+            scope = Scope.NO_TEAM if team is None else Scope.TEAM
+            rows.append(_row(organization, kind, start, scope, team, counts.values, at))
+        rows.append(_row(organization, kind, start, Scope.ORGANIZATION, None, total, at))
+    return rows
+
+
+def _row(
+    organization: Organization,
+    kind: str,
+    start: date,
+    scope: str,
+    team: TeamKey,
+    values: dict[str, int],
+    at: datetime,
+) -> TeamRollup:
+    return TeamRollup(
+        organization=organization,
+        kind=kind,
+        period_start=start,
+        scope=scope,
+        team_id=team,
+        computed_at=at,
+        **values,
+    )
+
+
+def rollup_organization(
+    organization: Organization, *, now: datetime, months: int = MONTHS
+) -> dict[str, int]:
+    """Recompute the organization's recent and monthly rollups; return rows written."""
+    stored = TeamRollup.objects.filter(organization=organization, kind=Kind.MONTH).aggregate(
+        latest=Max("period_start")
+    )
+    plan = Plan(now=now, months=months_to_compute(stored["latest"], now=now, months=months))
+    people = _people(organization)
+    table = _Table()
+    counted = _count_people(table, plan, people)
+    _count_met(table, plan, organization, people, counted)
+    _count_meetings(table, plan, organization)
+    _count_planned(table, plan, organization)
+    _count_ratings(table, plan, organization)
+    _count_actions(table, plan, organization)
+    rows = _rows(organization, table, [RECENT, *plan.months], now)
+    with transaction.atomic():
+        mine = TeamRollup.objects.filter(organization=organization)
+        mine.filter(kind=Kind.RECENT).delete()
+        mine.filter(kind=Kind.MONTH, period_start__in=plan.months).delete()
+        TeamRollup.objects.bulk_create(rows, batch_size=1000)
+    return {
+        "recent": sum(1 for row in rows if row.kind == Kind.RECENT),
+        "months": len(plan.months),
+        "rows": len(rows),
+    }
+
+
+@periodic("insights.rollup", timedelta(hours=1))
+def rollup_all(now: datetime) -> str:
+    """Every organization's rollups, each in its own transaction; a failure skips one org."""
+    done = failed = 0
+    for organization in Organization.objects.order_by("pk"):
+        try:
+            with transaction.atomic():
+                rollup_organization(organization, now=now)
+        except Exception:
+            logger.exception("Insights rollup failed for organization %s", organization.pk)
+            failed += 1
+        else:
+            done += 1
+    return f"rolled up {done} organization(s)" + (f", {failed} failed" if failed else "")
