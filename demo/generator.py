@@ -38,6 +38,7 @@ from demo.org import (
 )
 from demo.series import CADENCES, SeriesPlan, plan_segments, segment_start
 from demo.text import TextMaker
+from insights.blocks import blocks_rebuild
 from insights.rollups import rollup_organization
 from meetings.models import (
     ActionItem,
@@ -171,6 +172,16 @@ def load(
             with transaction.atomic():
                 shape_insights(organization, rng=rng, now=now)
             progress(f"insights and early warnings shaped for {content.DEMO_MANAGER}'s team")
+        # Ratings reach the pages as usefulness blocks, stored when a rating completes
+        # one (the loader writes ratings in bulk, without the service's signal).
+        with transaction.atomic():
+            blocks_rebuild(
+                list(
+                    Relationship.objects.filter(organization=organization).values_list(
+                        "pk", flat=True
+                    )
+                )
+            )
         # The organization view reads rollups that the worker refreshes hourly; the
         # first ones are computed now, so Organization → Insights has figures at once.
         with transaction.atomic():

@@ -6,5 +6,6 @@ class InsightsConfig(AppConfig):
     verbose_name = "Insights"
 
     def ready(self) -> None:
-        # The rollup job registers itself with the worker's periodic tick.
-        from insights import rollups  # noqa: F401
+        # The rollup job registers itself with the worker's periodic tick; usefulness
+        # blocks are written by receivers of the meetings signals.
+        from insights import blocks, rollups  # noqa: F401

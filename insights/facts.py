@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, Q
 
 from growth.models import CheckIn
 from insights.metrics import (
@@ -19,16 +19,16 @@ from insights.metrics import (
     THEME_MEETINGS,
     WINDOW,
     ActionFact,
+    BlockFact,
     CheckInFact,
     MeetingFact,
-    RatingFact,
     blocker_lines,
 )
+from insights.models import UsefulnessBlock
 from meetings.models import (
     ActionItem,
     Discussion,
     Meeting,
-    Rating,
     Relationship,
     Schedule,
     TalkingPoint,
@@ -38,8 +38,9 @@ from meetings.schedule import occurrences
 
 CHECKINS_KEPT = 6  # the team member's latest check-ins (mood trend and warnings)
 
-CADENCE, ACTIONS, AGENDA, RATINGS, CHECKINS = "cadence", "actions", "agenda", "ratings", "checkins"
-ALL_PARTS = frozenset({CADENCE, ACTIONS, AGENDA, RATINGS, CHECKINS})
+CADENCE, ACTIONS, RATINGS, CHECKINS = "cadence", "actions", "ratings", "checkins"
+BALANCE, THEMES = "balance", "themes"  # who raised the shared points; themes discussed
+ALL_PARTS = frozenset({CADENCE, ACTIONS, BALANCE, THEMES, RATINGS, CHECKINS})
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Facts:
     actions: list[ActionFact] = field(default_factory=list)
     authors: dict[int, int] = field(default_factory=dict)
     themes: list[list[str]] = field(default_factory=list)  # the last held meetings' themes
-    ratings: list[RatingFact] = field(default_factory=list)
+    blocks: list[BlockFact] = field(default_factory=list)  # usefulness blocks
     checkins: list[CheckInFact] = field(default_factory=list)  # the member's, oldest first
 
 
@@ -70,7 +71,7 @@ def load_facts(
         return facts
     horizon = now - STREAK_HORIZON
     held_ids: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    if CADENCE in parts or AGENDA in parts:
+    if CADENCE in parts or THEMES in parts:
         _load_cadence(facts, ids, now=now, horizon=horizon, schedules=schedules, held=held_ids)
     if ACTIONS in parts:
         # Open items, and done ones that may be due in the window (a day of margin for
@@ -82,33 +83,16 @@ def load_facts(
             "relationship_id", "owner_id", "due_date", "done_at"
         ):
             facts[rel_id].actions.append(ActionFact(owner_id, due, done_at))
-    if AGENDA in parts:
-        _load_agenda(facts, ids, now=now, held=held_ids)
+    if BALANCE in parts:
+        _load_authors(facts, ids, now=now)
+    if THEMES in parts:
+        _load_themes(facts, held=held_ids)
     if RATINGS in parts:
-        # Each held meeting with both participants' scores, each looked up by the rating's
-        # (meeting, rater) index: joining ratings to meetings makes PostgreSQL scan every
-        # rating of the organization instead. A meeting reopened after it was rated keeps
-        # the rows, so only held meetings count; nobody else's rating ever loads.
-        def score_of(participant: str) -> Subquery:
-            return Subquery(
-                Rating.objects.filter(
-                    meeting_id=OuterRef("pk"), rater_id=OuterRef(f"relationship__{participant}")
-                ).values("score")[:1]
-            )
-
-        rated = (
-            Meeting.objects.filter(relationship_id__in=ids, status=Meeting.Status.HELD)
-            .order_by()
-            .annotate(lead_score=score_of("lead_id"), member_score=score_of("member_id"))
-            .filter(Q(lead_score__isnull=False) | Q(member_score__isnull=False))
-            .values_list("relationship_id", "occurrence_start", "lead_score", "member_score")
-        )
-        for rel_id, key, lead_score, member_score in rated:
-            relationship = facts[rel_id].relationship
-            if lead_score is not None:
-                facts[rel_id].ratings.append(RatingFact(key, relationship.lead_id, lead_score))
-            if member_score is not None:
-                facts[rel_id].ratings.append(RatingFact(key, relationship.member_id, member_score))
+        # Ratings reach the pages only as stored blocks (insights/blocks.py).
+        for rel_id, first, last, lead_sum, member_sum in UsefulnessBlock.objects.filter(
+            relationship_id__in=ids
+        ).values_list("relationship_id", "first_key", "last_key", "lead_sum", "member_sum"):
+            facts[rel_id].blocks.append(BlockFact(first, last, lead_sum, member_sum))
     if CHECKINS in parts:
         rows_c = (
             CheckIn.objects.filter(
@@ -177,24 +161,24 @@ def _load_cadence(
         ]
 
 
-def _load_agenda(
-    facts: dict[int, Facts],
-    ids: list[int],
-    *,
-    now: datetime,
-    held: dict[int, list[tuple[datetime, int]]],
-) -> None:
-    """Shared points by author over the window; themes of the last held meetings."""
+def _load_authors(facts: dict[int, Facts], ids: list[int], *, now: datetime) -> None:
+    """Shared points raised over the window, by author. Points a template added at once
+    are left out: they are the 1:1's standing structure, not someone raising a topic."""
     counted = (
         TalkingPoint.objects.filter(
             relationship_id__in=ids, is_private=False, created_at__gte=now - WINDOW
         )
+        .exclude(source=TalkingPoint.Source.TEMPLATE)
         .values("relationship_id", "author_id")
         .annotate(n=Count("id"))
         .values_list("relationship_id", "author_id", "n")
     )
     for rel_id, author_id, n in counted:
         facts[rel_id].authors[author_id] = n
+
+
+def _load_themes(facts: dict[int, Facts], *, held: dict[int, list[tuple[datetime, int]]]) -> None:
+    """The themes of the shared points discussed in each of the last held meetings."""
     latest: dict[int, int] = {}  # meeting id -> relationship id
     order: dict[int, list[int]] = {}
     for rel_id, rows in held.items():

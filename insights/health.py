@@ -6,7 +6,7 @@ queries. Both participants see the same health; the lead's follow-through is sho
 prominently as the team member's.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -72,6 +72,38 @@ class Health:
             return "Needs attention"
         return "On track"
 
+    @property
+    def status_reason(self) -> str:
+        """Why it needs attention when no early warning says so: too few held."""
+        seen = self.attendance
+        if self.warnings or self.status != "Needs attention":
+            return ""
+        return f"{seen.held} of {seen.planned} planned 1:1s held in the last 90 days."
+
+    def changes(self, viewer: Person) -> dict[str, list[tuple[str, int]]]:
+        """Cancellations and moves in the window, counted by who made them ("You" first
+        when the viewer made some)."""
+        people = {self.lead.pk: self.lead, self.member.pk: self.member}
+
+        def named(counts: Mapping[int, int]) -> list[tuple[str, int]]:
+            rows = []
+            ordered = sorted(counts.items(), key=lambda item: (item[0] != viewer.pk, -item[1]))
+            for pk, count in ordered:
+                person = people.get(pk)
+                if person is None:
+                    label = "someone else"
+                elif pk == viewer.pk:
+                    label = "you"
+                else:
+                    label = person.first_name
+                rows.append((label, count))
+            return rows
+
+        return {
+            "cancelled": named(self.attendance.cancelled_by),
+            "rescheduled": named(self.attendance.rescheduled_by),
+        }
+
     def sides(self, viewer: Person) -> list[tuple[Person, FollowThrough]]:
         """Both participants' follow-through, the viewer's first."""
         pairs = [(self.lead, self.lead_follow), (self.member, self.member_follow)]
@@ -95,8 +127,15 @@ def health_of(facts: Facts, *, now: datetime, tz: str, with_warnings: bool = Tru
     lead, member = relationship.lead, relationship.member
     schedules = facts.schedules
     cadence = cadence_days(schedules[-1].rrule) if schedules else None
-    seen = attendance(facts.planned, facts.meetings, last_held=facts.last_held, now=now, tz=tz)
-    useful = usefulness(facts.ratings, lead_id=lead.pk, member_id=member.pk)
+    seen = attendance(
+        facts.planned,
+        facts.meetings,
+        last_held=facts.last_held,
+        now=now,
+        tz=tz,
+        began=schedules[0].starts_at if schedules else None,
+    )
+    useful = usefulness(facts.blocks)
     warnings = (
         early_warnings(
             checkins=facts.checkins,

@@ -51,10 +51,13 @@ class ActionFact:
 
 
 @dataclass(frozen=True, slots=True)
-class RatingFact:
-    meeting_key: datetime
-    rater_id: int
-    score: int
+class BlockFact:
+    """A stored usefulness block (insights/blocks.py): both sides' sums over its meetings."""
+
+    first_key: datetime
+    last_key: datetime
+    lead_sum: int
+    member_sum: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +111,14 @@ def attendance(
     last_held: datetime | None,
     now: datetime,
     tz: str,
+    began: datetime | None = None,
 ) -> Attendance:
     """Cadence facts for one series.
 
     `planned` are the keys of occurrences that ended before `now` within the streak
     horizon; `meetings` every Meeting row of the series with a key in that horizon;
-    `last_held` the start of the latest held meeting ever. Days count in `tz`.
+    `last_held` the start of the latest held meeting ever; `began` the series' first
+    occurrence (None: unknown). Days count in `tz`.
     """
     window_start = now - WINDOW
     by_key = {m.key: m for m in meetings}
@@ -135,6 +140,8 @@ def attendance(
         local = zone(tz)
         days = max(0, (now.astimezone(local).date() - last_held.astimezone(local).date()).days)
     streak, complete = _streak(planned, by_key, now=now)
+    # A streak over the whole horizon goes back further only if the series began before it.
+    complete = complete and (began is None or began < now - STREAK_HORIZON)
     return Attendance(
         planned=planned_count,
         held=held,
@@ -237,31 +244,35 @@ class FollowThrough:
     on_time: int = 0
     late: int = 0
     open: int = 0
-    overdue: int = 0
+    overdue: int = 0  # every open item past its due date, however old
     oldest_overdue_days: int | None = None
+    overdue_in_window: int = 0  # of them, those due in the window (they count in the rate)
 
     @property
     def rate(self) -> float | None:
-        """Done on time out of everything that fell due: None without any."""
-        counted = self.on_time + self.late + self.overdue
+        """Done on time out of the items due in the window: None without any."""
+        counted = self.on_time + self.late + self.overdue_in_window
         return self.on_time / counted if counted else None
 
 
 def follow_through(actions: Sequence[ActionFact], *, now: datetime, tz: str) -> FollowThrough:
     """Items due in the window and not after today (the owner's `tz`): done on or before
     the due date (on time), done after it (late) or still open past it (overdue); plus
-    every open item. An item without a due date is open or done, never late, so it does
-    not count in the rate (the organization view counts the same way)."""
+    every open item, and every overdue one however old (with the age of the oldest). An
+    item without a due date is open or done, never late, so it does not count in the rate;
+    the organization's rollups count items due in the window the same way."""
     local = zone(tz)
     today = now.astimezone(local).date()
     since = (now - WINDOW).astimezone(local).date()
     on_time = late = open_count = 0
     overdue: list[date] = []
+    in_window = 0
     for item in actions:
         if item.done_at is None:
             open_count += 1
             if item.due is not None and item.due < today:
                 overdue.append(item.due)
+                in_window += since <= item.due
         elif item.due is not None and since <= item.due <= today:
             if item.done_at.astimezone(local).date() <= item.due:
                 on_time += 1
@@ -273,6 +284,7 @@ def follow_through(actions: Sequence[ActionFact], *, now: datetime, tz: str) -> 
         open=open_count,
         overdue=len(overdue),
         oldest_overdue_days=(today - min(overdue)).days if overdue else None,
+        overdue_in_window=in_window,
     )
 
 
@@ -296,8 +308,8 @@ class RatingBlock:
 
 @dataclass(frozen=True)
 class Usefulness:
-    rated_by_both: int
-    blocks: list[RatingBlock] = field(default_factory=list)
+    blocks: list[RatingBlock] = field(default_factory=list)  # the latest, oldest first
+    count: int = 0  # every stored block
 
     @property
     def shown(self) -> bool:
@@ -305,7 +317,7 @@ class Usefulness:
 
     @property
     def gap(self) -> float | None:
-        """The perception gap over every complete block (lead minus member)."""
+        """The perception gap over the blocks shown (lead minus member)."""
         if not self.blocks:
             return None
         return sum(b.gap for b in self.blocks) / len(self.blocks)
@@ -318,34 +330,25 @@ class Usefulness:
         return (before, latest) if latest <= before - 0.5 else None
 
 
-def usefulness(ratings: Sequence[RatingFact], *, lead_id: int, member_id: int) -> Usefulness:
-    """Block averages of the meetings both rated, oldest first, in fixed blocks.
+def usefulness(blocks: Sequence[BlockFact]) -> Usefulness:
+    """Both sides' averages per stored block, the latest RATING_BLOCKS_SHOWN, oldest first.
 
-    Blocks start from the first meeting both rated and never shift, so a new rating
-    only ever completes a new block: comparing two views of the page never isolates
-    one rating. An incomplete newest block is not shown.
+    Blocks are written once and never change (insights/blocks.py), so ratings reach the
+    other participant only as sums of RATING_BLOCK of them.
     """
-    by_meeting: dict[datetime, dict[int, int]] = {}
-    for rating in ratings:
-        if rating.rater_id in (lead_id, member_id):
-            by_meeting.setdefault(rating.meeting_key, {})[rating.rater_id] = rating.score
-    both = sorted(
-        (key, scores[lead_id], scores[member_id])
-        for key, scores in by_meeting.items()
-        if lead_id in scores and member_id in scores
+    ordered = sorted(blocks, key=lambda b: b.last_key)
+    return Usefulness(
+        blocks=[
+            RatingBlock(
+                first=b.first_key,
+                last=b.last_key,
+                lead=b.lead_sum / RATING_BLOCK,
+                member=b.member_sum / RATING_BLOCK,
+            )
+            for b in ordered[-RATING_BLOCKS_SHOWN:]
+        ],
+        count=len(ordered),
     )
-    blocks = [
-        RatingBlock(
-            first=chunk[0][0],
-            last=chunk[-1][0],
-            lead=sum(c[1] for c in chunk) / RATING_BLOCK,
-            member=sum(c[2] for c in chunk) / RATING_BLOCK,
-        )
-        for chunk in (
-            both[i : i + RATING_BLOCK] for i in range(0, len(both) - RATING_BLOCK + 1, RATING_BLOCK)
-        )
-    ]
-    return Usefulness(rated_by_both=len(both), blocks=blocks[-RATING_BLOCKS_SHOWN:])
 
 
 # -- early warnings ---------------------------------------------------------------------
@@ -391,7 +394,9 @@ def early_warnings(
         # `started` is when the current run of the series began: time paused is not a lapse.
         since = max(last, started) if last else started
         days = (now - since).days
-        if days >= 2 * cadence_days:
+        # Twice the cadence, and the meeting due then had time to be closed: one missed
+        # meeting and today's, just starting, is not a lapse yet.
+        if now - since >= timedelta(days=2 * cadence_days) + CLOSING_GRACE + MAX_LENGTH:
             what = (
                 f"No 1:1 held for {days} days" if since == last else f"No 1:1 held in {days} days"
             )

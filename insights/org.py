@@ -2,13 +2,23 @@
 
 `org_report` reads nothing but the TeamRollup rows the worker keeps current
 (insights/rollups.py) and the names of teams, in two queries whatever the size of the
-organization. The k >= 5 rule is applied here, at read time, by `merge_small_groups`:
-a team of fewer than 5 active people is never shown on its own, and no person's name
-is ever part of any figure.
+organization. The k >= 5 rule is applied here, at read time, on three counts:
+
+- people: a team of fewer than 5 active people is never shown on its own
+  (`merge_small_groups` adds it into "Other teams", or holds that back);
+- members (people who had 1:1s planned): adherence, cancellations and follow-through
+  of a group, the headline or a month are shown only from 5 of them;
+- raters (people who rated its meetings, each counted in one group so that merged
+  groups add up to a lower bound, see insights/rollups.py): usefulness likewise.
+
+A figure held back reads "—" with the reason; "—" alone means nothing to count, and a
+period before any 1:1 reads "No 1:1 data yet" rather than "not shown". The recent
+headline is the sum of the groups read (`org_report` says why), and no person's name
+is ever part of any figure. Like the rollups, every figure is as of 00:00 UTC of a day.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from insights.charts import LineChart, Series, line_chart
@@ -19,17 +29,35 @@ from people.models import Organization
 K = 5
 NO_VALUE = "—"
 HIDDEN = f"Not shown: fewer than {K} people"
+NO_DATA = "No 1:1 data yet"
 ORGANIZATION_LABEL = "Whole organization"
+# Why a figure that exists is not shown (a "—" with this note, page and CSV alike).
+FEW_MEMBERS = f"fewer than {K} people had 1:1s"
+FEW_RATERS = f"fewer than {K} people rated"
+GIVES_AWAY = f"would give away a group of fewer than {K}"
+
+# Figures made of the same contributors: shown together or not at all.
+ONE_ON_ONES = "one_on_ones"  # adherence, cancellations, follow-through: by `members`
+USEFULNESS = "usefulness"  # by `raters`
+FAMILIES = {ONE_ON_ONES: ("adherence", "cancellation_rate", "follow_through"), USEFULNESS: ("usefulness",)}  # fmt: skip
 
 Scope = TeamRollup.Scope
 
 
 @dataclass(frozen=True)
 class Figures:
-    """A group's sums for a period; groups merge by adding them up."""
+    """A group's sums for a period; groups merge by adding them up.
+
+    `members` adds up exactly (a person has one team, a series its member's); `raters`
+    counts each person in one group only, so its sum over merged groups is at most the
+    number of distinct people who rated their meetings: a lower bound, which is what k
+    needs (insights/rollups.py explains why counting a lead in every group would not do).
+    """
 
     people: int = 0
     people_met: int = 0
+    members: int = 0
+    raters: int = 0
     planned: int = 0
     held: int = 0
     cancelled: int = 0
@@ -50,6 +78,11 @@ class Figures:
     @property
     def is_empty(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
+
+    @property
+    def has_data(self) -> bool:
+        """Any 1:1 planned or held: before that, "no data yet" rather than a 0."""
+        return bool(self.planned or self.held or self.cancelled)
 
     @property
     def met_share(self) -> float | None:
@@ -76,14 +109,44 @@ class Figures:
         """The average usefulness rating (1 to 5) of the period's meetings."""
         return self.rating_sum / self.rating_count if self.rating_count else None
 
-    def cells(self) -> "Cells":
+    def contributors(self, family: str) -> int:
+        return self.members if family == ONE_ON_ONES else self.raters
+
+    def withheld(self, k: int = K) -> dict[str, str]:
+        """The families with a figure made of fewer than k people, and why.
+
+        A family with nothing to count is not withheld: it reads "—" without a note.
+        """
+        found = {}
+        for family, metrics in FAMILIES.items():
+            present = any(getattr(self, metric) is not None for metric in metrics)
+            if present and self.contributors(family) < k:
+                found[family] = FEW_MEMBERS if family == ONE_ON_ONES else FEW_RATERS
+        return found
+
+    def value(self, metric: str, withheld: Mapping[str, str]) -> float | None:
+        """A metric's value, None when there is nothing to count or it is withheld."""
+        family = next((name for name, metrics in FAMILIES.items() if metric in metrics), "")
+        return None if family in withheld else getattr(self, metric)
+
+    def cells(self, withheld: Mapping[str, str] | None = None) -> "Cells":
+        """The figures as printed; `withheld` defaults to what k withholds of them."""
+        held_back = self.withheld() if withheld is None else withheld
+
+        def cell(metric: str, show: Callable[[float | None], str]) -> Cell:
+            family = next(name for name, metrics in FAMILIES.items() if metric in metrics)
+            if family in held_back:
+                return Cell(NO_VALUE, held_back[family])
+            return Cell(show(getattr(self, metric)))
+
         return Cells(
             people=str(self.people),
-            met_share=percent(self.met_share),
-            adherence=percent(self.adherence),
-            cancellation_rate=percent(self.cancellation_rate),
-            follow_through=percent(self.follow_through),
-            usefulness=average(self.usefulness),
+            people_met=str(self.people_met),
+            met_share=Cell(percent(self.met_share)),
+            adherence=cell("adherence", percent),
+            cancellation_rate=cell("cancellation_rate", percent),
+            follow_through=cell("follow_through", percent),
+            usefulness=cell("usefulness", average),
         )
 
 
@@ -100,15 +163,42 @@ def average(value: float | None) -> str:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One printed figure: "—" when there is nothing to count, or, with a `note` saying
+    why, when it is held back."""
+
+    value: str
+    note: str = ""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
 class Cells:
-    """A group's figures as the page and the CSV print them ("—" without a denominator)."""
+    """A group's figures as the page and the CSV print them."""
 
     people: str
-    met_share: str
-    adherence: str
-    cancellation_rate: str
-    follow_through: str
-    usefulness: str
+    people_met: str
+    met_share: Cell
+    adherence: Cell
+    cancellation_rate: Cell
+    follow_through: Cell
+    usefulness: Cell
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Which figures are held back and why, in words."""
+        found = []
+        one_on_ones = (self.adherence, self.cancellation_rate, self.follow_through)
+        for cells, words in (
+            (one_on_ones, "adherence, cancellations and follow-through"),
+            ((self.usefulness,), "usefulness"),
+        ):
+            note = next((cell.note for cell in cells if cell.note), "")
+            if note:
+                found.append(f"{words.capitalize()} not shown: {note}")
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -127,6 +217,10 @@ class Group:
     @property
     def is_merged(self) -> bool:
         return self.teams != 1 or self.without_team
+
+    @property
+    def cells(self) -> Cells:
+        return self.figures.cells()
 
 
 @dataclass(frozen=True)
@@ -190,18 +284,27 @@ def _by_size(group: Group) -> tuple[int, str]:
 @dataclass(frozen=True)
 class Month:
     first: date
-    figures: Figures | None  # None: no rollup, or fewer than k people that month
+    figures: Figures | None  # None: no data yet, or fewer than k people that month
+    note: str = ""  # NO_DATA or HIDDEN when figures is None
+    withheld: Mapping[str, str] = field(default_factory=dict)  # families held back
 
     @property
     def label(self) -> str:
         return f"{self.first:%b %Y}"
 
+    @property
+    def cells(self) -> Cells | None:
+        return self.figures.cells(self.withheld) if self.figures else None
+
 
 @dataclass(frozen=True)
 class OrgReport:
     computed_at: datetime | None  # None: the worker has not computed any figure yet
+    as_of: date | None  # the figures are as of 00:00 UTC that day
     people: int
     headline: Figures | None  # None below k people
+    headline_cells: Cells | None
+    headline_note: str  # "", NO_DATA or HIDDEN
     groups: Merged
     months: tuple[Month, ...]
     rates_chart: LineChart | None
@@ -212,13 +315,39 @@ class OrgReport:
     def hidden_note(self) -> str:
         return HIDDEN
 
+    @property
+    def trend_notes(self) -> tuple[str, ...]:
+        """Which months the trends leave out, and why, in words."""
+        notes = []
+        for reason in (NO_DATA, HIDDEN):
+            months = [m for m in self.months if m.note == reason]
+            if months:
+                notes.append(f"{reason}: {_spans(months)}.")
+        for family, words in ((ONE_ON_ONES, "Adherence and follow-through"), (USEFULNESS, "Usefulness")):  # fmt: skip
+            months = [m for m in self.months if family in m.withheld]
+            if months:
+                why = FEW_MEMBERS if family == ONE_ON_ONES else FEW_RATERS
+                notes.append(f"{words} not shown ({why}): {_spans(months)}.")
+        return tuple(notes)
+
 
 def org_report(organization: Organization) -> OrgReport:
-    """The organization's figures, k >= 5 applied, in two queries (rollups with team names)."""
+    """The organization's figures, k >= 5 applied, in two queries (rollups with team names).
+
+    The recent headline is the sum of the team and no-team rows read, not the stored
+    ORGANIZATION row: deleting a team cascades its rows away, and until the next rollup
+    the stored total minus the teams shown would be the deleted team's figures (an admin
+    could put one person alone in a team, wait for the rollup and delete it). Summed, the
+    groups shown plus the merged ones always add up to the headline. A headline figure is
+    held back, too, when the groups whose same figure is held back hold fewer than k
+    contributors together: the headline minus the shown groups would be theirs.
+    Monthly trends are organization-wide only (team months are never shown), so they
+    read the stored ORGANIZATION rows.
+    """
     recent = list(
         TeamRollup.objects.filter(organization=organization, kind=TeamRollup.Kind.RECENT)
         .select_related("team")
-        .only(*_FIGURE_FIELDS, "scope", "computed_at", "team__name")
+        .only(*_FIGURE_FIELDS, "scope", "period_start", "computed_at", "team__name")
     )
     monthly = list(
         TeamRollup.objects.filter(
@@ -227,23 +356,42 @@ def org_report(organization: Organization) -> OrgReport:
         .only(*_FIGURE_FIELDS, "period_start")
         .order_by("-period_start")[:MONTHS]
     )
-    whole = next((row for row in recent if row.scope == Scope.ORGANIZATION), None)
-    if whole is None:
-        return OrgReport(None, 0, None, Merged(()), (), None, None)
-    headline = Figures.of(whole)
-    groups = merge_small_groups(_group(row) for row in recent if row.scope != Scope.ORGANIZATION)
+    if not recent:
+        return OrgReport(None, None, 0, None, None, "", Merged(()), (), None, None)
+    parts = [_group(row) for row in recent if row.scope != Scope.ORGANIZATION]
+    headline = Figures()
+    for group in parts:
+        headline += group.figures
+    groups = merge_small_groups(parts)
     months = _months(monthly)
     rates, usefulness = _charts(months)
+    shown = headline.people >= K and not groups.hidden
     return OrgReport(
-        computed_at=whole.computed_at,
+        computed_at=max(row.computed_at for row in recent),
+        as_of=max(row.period_start for row in recent),
         people=headline.people,
-        headline=headline if headline.people >= K else None,
+        headline=headline if shown else None,
+        headline_cells=headline.cells(_headline_withheld(headline, groups)) if shown else None,
+        headline_note=NO_DATA if not headline.has_data else ("" if shown else HIDDEN),
         # Below k people in all, no team can reach k and their merge is held back.
         groups=groups,
         months=months,
         rates_chart=rates,
         usefulness_chart=usefulness,
     )
+
+
+def _headline_withheld(headline: Figures, groups: Merged) -> dict[str, str]:
+    """What k withholds of the headline, and what subtracting the shown groups from it
+    would give away: a family held back in groups of fewer than k contributors in all."""
+    withheld = headline.withheld()
+    for family in FAMILIES:
+        if family in withheld:
+            continue
+        held = [g.figures for g in groups.shown if family in g.figures.withheld()]
+        if held and sum(figures.contributors(family) for figures in held) < K:
+            withheld[family] = GIVES_AWAY
+    return withheld
 
 
 _FIGURE_FIELDS = tuple(f.name for f in fields(Figures))
@@ -256,7 +404,9 @@ def _group(row: TeamRollup) -> Group:
 
 
 def _months(rows: Sequence[TeamRollup]) -> tuple[Month, ...]:
-    """Every month from the oldest rollup to the newest, a gap where one is missing."""
+    """Every month from the oldest rollup to the newest: no data yet (no rollup, or
+    nothing planned or held), not shown (fewer than k people), or the figures with what
+    k withholds of them."""
     if not rows:
         return ()
     by_first = {row.period_start: Figures.of(row) for row in rows}
@@ -265,15 +415,31 @@ def _months(rows: Sequence[TeamRollup]) -> tuple[Month, ...]:
     months = []
     while first <= last:
         figures = by_first.get(first)
-        months.append(Month(first, figures if figures and figures.people >= K else None))
+        if figures is None or not figures.has_data:
+            months.append(Month(first, None, NO_DATA))
+        elif figures.people < K:
+            months.append(Month(first, None, HIDDEN))
+        else:
+            months.append(Month(first, figures, withheld=figures.withheld()))
         first = add_months(first, 1)
     return tuple(months)
+
+
+def _spans(months: Sequence[Month]) -> str:
+    """Month labels, consecutive ones as a range: "Jan 2026 – Mar 2026, Jun 2026"."""
+    runs: list[list[Month]] = []
+    for month in months:
+        if runs and add_months(runs[-1][-1].first, 1) == month.first:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(r[0].label if len(r) == 1 else f"{r[0].label} – {r[-1].label}" for r in runs)
 
 
 def _values(months: Sequence[Month], metric: str, scale: float = 1.0) -> list[float | None]:
     values: list[float | None] = []
     for month in months:
-        value = getattr(month.figures, metric) if month.figures else None
+        value = month.figures.value(metric, month.withheld) if month.figures else None
         values.append(None if value is None else value * scale)
     return values
 

@@ -1,4 +1,5 @@
-"""Every URL of insights. Each one is listed in tests/insights/test_permissions.py."""
+"""Every URL of insights, each in a permission table: tests/insights/test_permissions_personal.py
+and tests/insights/test_org_permissions.py (checked by tests/test_urls_covered.py)."""
 
 from django.urls import path
 

@@ -28,6 +28,8 @@ relationship_ended = Signal()
 occurrence_changed = Signal()
 # relationship, meeting: a meeting was marked as held.
 meeting_closed = Signal()
+# relationship, meeting: a participant rated a held meeting (or changed their rating).
+meeting_rated = Signal()
 
 _quiet: ContextVar[bool] = ContextVar("rapport_signals_quiet", default=False)
 

@@ -5,7 +5,7 @@ else, like every /org/ page). Page and CSV show the same k-filtered figures of
 insights/org.py, never a person's name.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -13,7 +13,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from insights.org import HIDDEN, ORGANIZATION_LABEL, Figures, OrgReport, org_report
+from insights.org import (
+    HIDDEN,
+    NO_VALUE,
+    ORGANIZATION_LABEL,
+    Cell,
+    Cells,
+    OrgReport,
+    org_report,
+    other_label,
+)
 from lib.csvfile import csv_response
 from lib.http import PersonRequest
 from people.access import org_admin_of
@@ -35,67 +44,74 @@ HEADER = (
     "people",
     "people_met",
     "met_share_percent",
-    "planned",
-    "held",
-    "cancelled",
-    "rescheduled",
     "adherence_percent",
     "cancellation_percent",
-    "actions_on_time",
-    "actions_late",
-    "actions_overdue",
     "follow_through_percent",
-    "ratings",
     "average_usefulness",
+    "note",
 )
 
 
 @login_required
 @require_GET
 def org_csv(request: PersonRequest) -> HttpResponse:
-    """The page's figures as CSV: recent figures by team, then the organization by month."""
+    """The page's figures as CSV: recent figures by team, then the organization by month.
+
+    Only what the page shows: rates in whole percents, the average usefulness to one
+    decimal and head counts; never a sum or a count of ratings, meetings or items, which
+    would let two exports (or an export and the page) be subtracted from each other. A
+    figure held back reads empty with the reason in `note`; so does "no data yet".
+    """
     organization = org_admin_of(request.user)
     report = org_report(organization)
     filename = f"rapport-insights-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(filename, HEADER, _rows(report))
 
 
+BLANK = [""] * (len(HEADER) - 4)
+
+
 def _rows(report: OrgReport) -> Iterator[list[object]]:
-    if report.computed_at is None:
+    if report.as_of is None:
         return
-    period = f"{timezone.localtime(report.computed_at):%Y-%m-%d} (90 days; people met: 30 days)"
-    if report.headline is not None:
-        yield ["recent", period, ORGANIZATION_LABEL, *_numbers(report.headline)]
+    period = f"{report.as_of:%Y-%m-%d} 00:00 UTC (90 days; people met: 30 days)"
+    if report.headline_cells is None:
+        yield ["recent", period, ORGANIZATION_LABEL, *BLANK, report.headline_note]
+    else:
+        notes = (report.headline_note, *report.headline_cells.notes)
+        yield ["recent", period, ORGANIZATION_LABEL, *_numbers(report.headline_cells), _join(notes)]  # fmt: skip
     for group in report.groups.shown:
-        yield ["recent", period, group.label, *_numbers(group.figures)]
+        cells = group.cells
+        yield ["recent", period, group.label, *_numbers(cells), _join(cells.notes)]
     if report.groups.hidden:
-        yield ["recent", period, HIDDEN]
+        label = other_label(report.groups.hidden_teams, report.groups.hidden_without_team)
+        yield ["recent", period, label, *BLANK, HIDDEN]
     for month in report.months:
-        if month.figures is None:
-            yield ["month", f"{month.first:%Y-%m}", HIDDEN]
+        when = f"{month.first:%Y-%m}"
+        if month.cells is None:
+            yield ["month", when, ORGANIZATION_LABEL, *BLANK, month.note]
         else:
-            yield ["month", f"{month.first:%Y-%m}", ORGANIZATION_LABEL, *_numbers(month.figures)]
+            notes = month.cells.notes
+            yield ["month", when, ORGANIZATION_LABEL, *_numbers(month.cells), _join(notes)]
 
 
-def _number(value: float | None, scale: float = 100, digits: int = 0) -> str:
-    return "" if value is None else f"{value * scale:.{digits}f}"
-
-
-def _numbers(figures: Figures) -> list[object]:
+def _numbers(cells: Cells) -> list[object]:
+    """people, people met, then each rate as a whole percent and usefulness to 1 decimal."""
     return [
-        figures.people,
-        figures.people_met,
-        _number(figures.met_share),
-        figures.planned,
-        figures.held,
-        figures.cancelled,
-        figures.rescheduled,
-        _number(figures.adherence),
-        _number(figures.cancellation_rate),
-        figures.actions_on_time,
-        figures.actions_late,
-        figures.actions_overdue,
-        _number(figures.follow_through),
-        figures.rating_count,
-        _number(figures.usefulness, 1, 2),
+        cells.people,
+        cells.people_met,
+        _plain(cells.met_share),
+        _plain(cells.adherence),
+        _plain(cells.cancellation_rate),
+        _plain(cells.follow_through),
+        _plain(cells.usefulness),
     ]
+
+
+def _plain(cell: Cell) -> str:
+    """The printed value without its unit, empty for "—"."""
+    return "" if cell.value == NO_VALUE else cell.value.removesuffix(" %")
+
+
+def _join(notes: Iterable[str]) -> str:
+    return "; ".join(note for note in notes if note)

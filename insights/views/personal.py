@@ -47,7 +47,7 @@ def relationship(request: PersonRequest, relationship_uuid: UUID) -> HttpRespons
         "theme_meetings": THEME_MEETINGS,
         "rating_block": RATING_BLOCK,
         "sides": follow_sides(health, viewer),
-        "changes": changes_by(health, viewer),
+        "changes": health.changes(viewer),
         "balance_bar": balance_bar(health, viewer),
         "usefulness_chart": usefulness_chart(health, viewer),
         "gap_sentence": gap_sentence(health.usefulness, health, viewer),
@@ -77,29 +77,6 @@ def follow_bar(follow: FollowThrough, person: Person, viewer: Person) -> Any:
         title=f"{who} action items",
         parts=[("On time", follow.on_time), ("Late", follow.late), ("Overdue", follow.overdue)],
     )
-
-
-def changes_by(health: Health, viewer: Person) -> dict[str, list[tuple[str, int]]]:
-    """Cancellations and moves in the window, counted by who made them."""
-    people = {health.lead.pk: health.lead, health.member.pk: health.member}
-
-    def named(counts: dict[int, int] | Any) -> list[tuple[str, int]]:
-        rows = []
-        for pk, count in sorted(counts.items(), key=lambda item: -item[1]):
-            person = people.get(pk)
-            if person is None:
-                label = "Someone else"
-            elif pk == viewer.pk:
-                label = "You"
-            else:
-                label = first_name(person.name)
-            rows.append((label, count))
-        return rows
-
-    return {
-        "cancelled": named(health.attendance.cancelled_by),
-        "rescheduled": named(health.attendance.rescheduled_by),
-    }
 
 
 def balance_bar(health: Health, viewer: Person) -> Any:
@@ -229,7 +206,7 @@ CSV_HEADER = [
     "their action items due in 90 days, done late",
     "their open action items",
     "their overdue action items",
-    "meetings you both rated",
+    "usefulness blocks (3 meetings you both rated, each)",
     "your latest usefulness average (3 meetings)",
     "their latest usefulness average (3 meetings)",
 ]
@@ -286,7 +263,7 @@ def _csv_row(health: Health, viewer: Person) -> list[object]:
         theirs.late,
         theirs.open,
         theirs.overdue,
-        health.usefulness.rated_by_both,
+        health.usefulness.count,
         f"{(latest.lead if is_lead else latest.member):.1f}" if latest else None,
         f"{(latest.member if is_lead else latest.lead):.1f}" if latest else None,
     ]

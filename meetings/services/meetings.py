@@ -181,4 +181,5 @@ def meeting_rate(*, actor: Person, meeting: Meeting, score: int) -> Rating:
         meeting=meeting, rater=actor, defaults={"score": score}
     )
     bump_private(meeting.relationship, actor)
+    emit(signals.meeting_rated, relationship=meeting.relationship, meeting=meeting)
     return rating

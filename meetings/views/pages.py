@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from growth.selectors import page_context as growth_page_context
-from insights.facts import ACTIONS, CADENCE
+from insights.facts import ACTIONS, BALANCE, CADENCE
 from insights.health import health_for
 from insights.metrics import WINDOW
 from lib.http import PersonRequest
@@ -66,16 +66,21 @@ def relationship_context(
     growth = growth_page_context(
         relationship, viewer, focus=current, focus_meeting=focus_meeting, now=now
     )
-    # How the 1:1 is going (cadence and follow-through): three queries.
+    # How the 1:1 is going (cadence, who raises the points, follow-through): four queries.
     health = health_for(
         [relationship],
         now=now,
         tz=viewer.timezone,
-        parts={CADENCE, ACTIONS},
+        parts={CADENCE, BALANCE, ACTIONS},
         schedules={relationship.pk: schedules},
         with_warnings=False,
     )[relationship.pk]
-    growth |= {"health": health, "health_sides": health.sides(viewer), "window_days": WINDOW.days}
+    growth |= {
+        "health": health,
+        "health_sides": health.sides(viewer),
+        "health_changes": health.changes(viewer),
+        "window_days": WINDOW.days,
+    }
     if viewer.pk == relationship.member_id and is_shareable(relationship):
         # The team member of an archived manager 1:1 may share chosen meetings.
         growth |= share_context(viewer, relationship)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 
 from growth.models import CheckIn
+from insights.blocks import blocks_rebuild
 from meetings.models import Meeting, Relationship
 from people.models import Organization, Person
 from tests.browser.conftest import BROWSER_TEST, OpenAs, check_page, tab_until
@@ -16,6 +17,7 @@ pytestmark = BROWSER_TEST
 def _history(acme: Organization, maya: Person, ravi: Person) -> Relationship:
     series = start_series(acme, maya, ravi)
     add_history(series, past_keys(series, datetime.now(UTC))[-15:])
+    blocks_rebuild([series.pk])  # the history's ratings are written in bulk
     held = list(Meeting.objects.filter(relationship=series).order_by("start"))
     for meeting, mood in zip(held[-5:], (4, 4, 5, 2, 2), strict=True):
         CheckIn.objects.create(

@@ -18,7 +18,8 @@ Scope = TeamRollup.Scope
 
 
 def figures(org: Organization) -> None:
-    """Rollups as the worker writes them: two teams of 6 and 9, a small one, 24 months."""
+    """Rollups as the worker writes them: two teams of 6 and 9, a small one, 24 months
+    (the headline is their sum; the stored organization row is not read)."""
     now = datetime.now(UTC)
     counters = {
         "people_met": 5,
@@ -46,18 +47,11 @@ def figures(org: Organization) -> None:
             scope=Scope.TEAM,
             team=team,
             people=people,
+            members=people,
+            raters=people,
             computed_at=now,
             **counters,
         )
-    TeamRollup.objects.create(
-        organization=org,
-        kind=Kind.RECENT,
-        period_start=now.date(),
-        scope=Scope.ORGANIZATION,
-        people=17,
-        computed_at=now,
-        **counters,
-    )
     current = date(now.year, now.month, 1)
     for number in range(24):
         TeamRollup.objects.create(
@@ -66,6 +60,8 @@ def figures(org: Organization) -> None:
             period_start=add_months(current, -number),
             scope=Scope.ORGANIZATION,
             people=17,
+            members=15,
+            raters=15 if number else 3,  # the current month: usefulness held back
             computed_at=now,
             **{**counters, "held": 20 + number % 7, "rating_sum": 60 + number},
         )
@@ -87,6 +83,8 @@ def test_the_insights_page_passes_axe_and_the_csv_is_a_keyboard_away(
     expect(table.get_by_role("rowheader", name="Other teams (2 teams)")).to_be_visible()
     expect(page.get_by_text("Legal")).to_have_count(0)
     expect(page.get_by_role("img", name=re.compile("Cadence adherence"))).to_have_count(1)
+    expect(page.get_by_text(re.compile(r"^Figures as of .* 00:00 UTC"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Usefulness not shown \(fewer than 5 people rated\)"))).to_be_visible()  # fmt: skip
     check_page(page)
 
     # Tab from the top of the page to the download link, then Enter downloads the CSV.

@@ -305,3 +305,30 @@ def test_moved_meetings_record_who_moved_them(loaded: tuple[Organization, dateti
     assert sides["lead"]
     assert sides["member"]
     assert not meetings.filter(moved_by__isnull=False, start=F("occurrence_start")).exists()
+
+
+def test_jonas_s_team_view_shows_the_warnings_through_the_insights_code(
+    team: dict[str, Relationship], now: datetime
+) -> None:
+    """The promise of the issue, read through insights/team.py itself: at least two early
+    warnings on the demo manager's team view, and the showcase report healthy."""
+    from insights.team import team_rows
+
+    jonas = next(iter(team.values())).lead
+    rows = {row.person.name: row for row in team_rows(jonas, now=now)}
+    kinds = {
+        name: {w.kind for w in row.health.warnings}
+        for name, row in rows.items()
+        if row.health is not None
+    }
+    assert kinds["Hannah Schmidt"] >= {"mood", "workload"}
+    assert "lapse" in kinds["Kenji Tanaka"]
+    assert "blocker" in kinds["Arjun Mehta"]
+    assert sum(len(found) for found in kinds.values()) >= 2
+    for name in HEALTHY:
+        assert kinds[name] == set(), name
+    priya = rows["Priya Raman"].health
+    assert priya is not None
+    assert priya.usefulness.shown
+    assert priya.lead_follow.on_time
+    assert priya.member_follow.on_time

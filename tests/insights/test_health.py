@@ -350,24 +350,48 @@ def test_usefulness_shows_once_both_rated_three_meetings_and_ignores_outsiders(
         Rating.objects.create(meeting=meeting, rater=olga, score=1)
     useful = health(one_on_one, at=at).usefulness
     assert useful.shown
-    assert useful.rated_by_both == 3
+    assert useful.count == 1
     assert [b.lead for b in useful.blocks] == [5.0]
     assert [b.member for b in useful.blocks] == pytest.approx([7 / 3])
     assert useful.gap == pytest.approx(5 - 7 / 3)
 
 
-def test_a_meeting_reopened_after_rating_no_longer_counts(
+def test_a_stored_block_never_moves(
     one_on_one: Relationship, maya: Person, ravi: Person, clock: time_machine.Traveller
 ) -> None:
-    meetings = [hold(clock, one_on_one, n, maya, rating=4) for n in range(3)]
-    for meeting in meetings:
-        meeting_rate(actor=ravi, meeting=meeting, score=4)
-    at = weekly(2) + timedelta(days=1)
-    assert health(one_on_one, at=at).usefulness.shown
-    meeting_reopen(actor=ravi, relationship=one_on_one, meeting=meetings[1])
-    useful = health(one_on_one, at=at).usefulness
-    assert useful.rated_by_both == 2
-    assert not useful.shown
+    """Reopening, closing again, changing or adding a late rating never shifts a block, so
+    comparing views of the page can never isolate one of the other's ratings."""
+    meetings = [hold(clock, one_on_one, n, maya, rating=4) for n in range(5)]
+    for meeting, score in zip(meetings[1:4], (5, 1, 3), strict=True):
+        meeting_rate(actor=ravi, meeting=meeting, score=score)
+    at = weekly(5)
+
+    def shown() -> list[tuple[datetime, datetime, float, float]]:
+        return [
+            (b.first, b.last, b.lead, b.member) for b in health(one_on_one, at=at).usefulness.blocks
+        ]
+
+    first = shown()
+    assert first == [(weekly(1), weekly(3), 4.0, 3.0)]
+    # The attack a reviewer tried: reopen each meeting in turn and read the page.
+    for meeting in meetings[1:4]:
+        meeting_reopen(actor=maya, relationship=one_on_one, meeting=meeting)
+        assert shown() == first
+        clock.move_to(at)
+        meeting_close(actor=maya, relationship=one_on_one, key=meeting.occurrence_start)
+        assert shown() == first
+    # A changed rating and a late rating of an older meeting change nothing either.
+    meeting_rate(actor=ravi, meeting=Meeting.objects.get(pk=meetings[2].pk), score=5)
+    meeting_rate(actor=ravi, meeting=Meeting.objects.get(pk=meetings[0].pk), score=2)
+    assert shown() == first
+    # Only three more meetings both rated, after the block, make the next one.
+    meeting_rate(actor=ravi, meeting=meetings[4], score=2)
+    assert shown() == first
+    for n in (5, 6):
+        hold(clock, one_on_one, n, ravi, rating=2)
+        meeting_rate(actor=maya, meeting=Meeting.objects.get(occurrence_start=weekly(n)), score=4)
+    at = weekly(7)
+    assert shown() == [*first, (weekly(4), weekly(6), 4.0, 2.0)]
 
 
 # -- check-ins and warnings -------------------------------------------------------------

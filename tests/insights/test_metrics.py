@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from insights.blocks import complete_blocks
 from insights.metrics import (
     CANCELLED,
     CLOSING_GRACE,
@@ -16,9 +17,9 @@ from insights.metrics import (
     WINDOW,
     ActionFact,
     Attendance,
+    BlockFact,
     CheckInFact,
     MeetingFact,
-    RatingFact,
     agenda_balance,
     attendance,
     blocker_lines,
@@ -348,19 +349,18 @@ def test_no_action_items_means_no_rate() -> None:
 # -- usefulness -------------------------------------------------------------------------
 
 
-def rated(count: int, lead: int | list[int] = 4, member: int | list[int] = 4) -> list[RatingFact]:
-    """Both participants rate `count` weekly meetings (scores per meeting or the same)."""
+def rated(count: int, lead: int | list[int] = 4, member: int | list[int] = 4) -> list[BlockFact]:
+    """The blocks stored when both participants rate `count` weekly meetings."""
     keys = weekly_keys(count)
     leads = lead if isinstance(lead, list) else [lead] * count
     members = member if isinstance(member, list) else [member] * count
-    return [RatingFact(k, LEAD, s) for k, s in zip(keys, leads, strict=True)] + [
-        RatingFact(k, MEMBER, s) for k, s in zip(keys, members, strict=True)
-    ]
+    triples = list(zip(keys, leads, members, strict=True))
+    return [BlockFact(*block) for block in complete_blocks(triples, after=None)]
 
 
 def test_nothing_is_shown_until_both_rated_three_meetings() -> None:
-    result = usefulness(rated(2), lead_id=LEAD, member_id=MEMBER)
-    assert result.rated_by_both == 2
+    result = usefulness(rated(2))
+    assert result.count == 0
     assert not result.shown
     assert result.blocks == []
     assert result.gap is None
@@ -368,50 +368,40 @@ def test_nothing_is_shown_until_both_rated_three_meetings() -> None:
 
 
 def test_blocks_are_fixed_from_the_oldest_and_the_newest_incomplete_one_is_not_shown() -> None:
-    ratings = rated(7, lead=[5, 5, 5, 2, 2, 2, 1], member=[3, 3, 3, 4, 4, 4, 1])
-    result = usefulness(ratings, lead_id=LEAD, member_id=MEMBER)
+    result = usefulness(rated(7, lead=[5, 5, 5, 2, 2, 2, 1], member=[3, 3, 3, 4, 4, 4, 1]))
     keys = weekly_keys(7)
-    assert result.rated_by_both == 7
+    assert result.count == 2
     assert [(b.first, b.last, b.lead, b.member) for b in result.blocks] == [
         (keys[0], keys[2], 5.0, 3.0),
         (keys[3], keys[5], 2.0, 4.0),
     ]
     # The seventh rating completes nothing: the blocks stay as they were with six.
-    assert usefulness(ratings, lead_id=LEAD, member_id=MEMBER).blocks == (
-        usefulness(
-            [r for r in ratings if r.meeting_key != keys[6]], lead_id=LEAD, member_id=MEMBER
-        ).blocks
-    )
+    triples = [(k, 4, 4) for k in keys]
+    assert complete_blocks(triples, after=None) == complete_blocks(triples[:6], after=None)
 
 
-def test_only_meetings_both_rated_count() -> None:
-    keys = weekly_keys(5)
-    ratings = [RatingFact(k, LEAD, 5) for k in keys] + [RatingFact(k, MEMBER, 1) for k in keys[1:4]]
-    result = usefulness(ratings, lead_id=LEAD, member_id=MEMBER)
-    assert result.rated_by_both == 3
-    assert [(b.first, b.last) for b in result.blocks] == [(keys[1], keys[3])]
-
-
-def test_a_third_persons_ratings_are_ignored() -> None:
-    ratings = rated(3, lead=4, member=2) + [RatingFact(k, OTHER, 1) for k in weekly_keys(3)]
-    result = usefulness(ratings, lead_id=LEAD, member_id=MEMBER)
-    assert [(b.lead, b.member) for b in result.blocks] == [(4.0, 2.0)]
+def test_new_blocks_only_use_meetings_after_the_last_stored_one() -> None:
+    keys = weekly_keys(8)
+    both = [(k, 5, 1) for k in keys]
+    # A block ended at keys[2]; a late rating of keys[1] (before it) is never used again.
+    later = complete_blocks([both[1], *both[3:]], after=keys[2])
+    assert [(first, last) for first, last, _, _ in later] == [(keys[3], keys[5])]
+    assert complete_blocks(both[3:5], after=keys[2]) == []
 
 
 def test_the_gap_is_the_lead_minus_the_member() -> None:
-    lead_higher = usefulness(rated(3, lead=5, member=3), lead_id=LEAD, member_id=MEMBER)
+    lead_higher = usefulness(rated(3, lead=5, member=3))
     assert lead_higher.gap == 2.0
-    member_higher = usefulness(
-        rated(6, lead=[2, 2, 2, 3, 3, 3], member=[4, 4, 4, 4, 4, 4]), lead_id=LEAD, member_id=MEMBER
-    )
+    member_higher = usefulness(rated(6, lead=[2, 2, 2, 3, 3, 3], member=[4, 4, 4, 4, 4, 4]))
     assert [b.gap for b in member_higher.blocks] == [-2.0, -1.0]
     assert member_higher.gap == -1.5
 
 
 def test_at_most_twelve_blocks_the_newest_ones() -> None:
     count = 3 * (RATING_BLOCKS_SHOWN + 1) + 2
-    result = usefulness(rated(count), lead_id=LEAD, member_id=MEMBER)
+    result = usefulness(rated(count))
     keys = weekly_keys(count)
+    assert result.count == RATING_BLOCKS_SHOWN + 1
     assert len(result.blocks) == RATING_BLOCKS_SHOWN
     assert result.blocks[0].first == keys[3]  # the oldest block dropped, the incomplete unseen
     assert result.blocks[-1].last == keys[3 * (RATING_BLOCKS_SHOWN + 1) - 1]
@@ -441,7 +431,7 @@ def warnings_for(
     cadence: int | None = 7,
     active: bool = True,
     started: datetime = STARTED,
-    useful: list[RatingFact] | None = None,
+    useful: list[BlockFact] | None = None,
 ) -> dict[str, str]:
     seen_ = attendance([], [], last_held=last_held, now=NOW, tz="UTC")
     result = early_warnings(
@@ -451,7 +441,7 @@ def warnings_for(
         active=active,
         started=started,
         now=NOW,
-        usefulness=usefulness(useful or [], lead_id=LEAD, member_id=MEMBER),
+        usefulness=usefulness(useful or []),
     )
     return {w.kind: w.reason for w in result}
 
@@ -500,18 +490,24 @@ def test_workload_too_much_twice_in_a_row(loads: list[str], warned: bool) -> Non
 
 
 @pytest.mark.parametrize(
-    ("days", "warned"), [(13, False), (14, True), (30, True)], ids=["13d", "14d", "30d"]
+    ("hours", "warned"),
+    [(14 * 24, False), (14 * 24 + 19, False), (14 * 24 + 20, True), (30 * 24, True)],
+    ids=["14d", "14d19h", "14d20h", "30d"],
 )
-def test_no_held_one_on_one_for_twice_the_cadence(days: int, warned: bool) -> None:
-    found = warnings_for(last_held=NOW - timedelta(days=days))
+def test_no_held_one_on_one_for_twice_the_cadence(hours: int, warned: bool) -> None:
+    """Twice the cadence, plus time to close the meeting due then (the closing grace and
+    the longest meeting): the second missed meeting must really have been missed."""
+    found = warnings_for(last_held=NOW - timedelta(hours=hours))
     assert ("lapse" in found) is warned
     if warned:
+        days = hours // 24
         assert found["lapse"] == f"No 1:1 held for {days} days; the cadence is every 7 days."
 
 
 def test_a_monthly_cadence_waits_twice_as_long() -> None:
     assert "lapse" not in warnings_for(last_held=NOW - timedelta(days=40), cadence=31)
-    assert "lapse" in warnings_for(last_held=NOW - timedelta(days=62), cadence=31)
+    assert "lapse" not in warnings_for(last_held=NOW - timedelta(days=62), cadence=31)
+    assert "lapse" in warnings_for(last_held=NOW - timedelta(days=63), cadence=31)
 
 
 def test_a_series_never_held_counts_from_its_first_occurrence() -> None:

@@ -12,7 +12,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from insights.models import TeamRollup
-from insights.org import Figures, Group, merge_small_groups, org_report, other_label
+from insights.org import (
+    FEW_MEMBERS,
+    FEW_RATERS,
+    GIVES_AWAY,
+    HIDDEN,
+    NO_DATA,
+    ONE_ON_ONES,
+    USEFULNESS,
+    Figures,
+    Group,
+    _headline_withheld,
+    merge_small_groups,
+    org_report,
+    other_label,
+)
 from insights.rollups import add_months, rollup_organization
 from meetings.models import Meeting, Rating, Relationship, Schedule
 from meetings.schedule import WEEKDAY_CODES
@@ -115,10 +129,12 @@ def test_rates_need_a_denominator_and_are_capped() -> None:
         None,
         None,
     )
-    assert empty.cells().adherence == "—"
+    assert (empty.cells().adherence.value, empty.cells().adherence.note) == ("—", "")
     figures = Figures(
         people=8,
         people_met=6,
+        members=5,
+        raters=5,
         planned=10,
         held=11,
         cancelled=2,
@@ -133,12 +149,29 @@ def test_rates_need_a_denominator_and_are_capped() -> None:
     assert figures.follow_through == pytest.approx(3 / 8)
     assert figures.usefulness == pytest.approx(4.25)
     cells = figures.cells()
-    assert (cells.met_share, cells.adherence, cells.follow_through, cells.usefulness) == (
-        "75 %",
-        "100 %",
-        "38 %",
-        "4.2",
+    printed = (cells.met_share, cells.adherence, cells.follow_through, cells.usefulness)
+    assert [str(cell) for cell in printed] == ["75 %", "100 %", "38 %", "4.2"]
+    assert cells.notes == ()
+
+
+def test_a_figure_made_of_fewer_than_five_people_is_held_back_with_its_reason() -> None:
+    # A team of 8 where 4 people had 1:1s planned and a single person rated.
+    figures = Figures(people=8, people_met=6, members=4, raters=1, planned=10, held=9)
+    figures += Figures(actions_on_time=1, rating_sum=2, rating_count=6)
+    assert figures.withheld() == {ONE_ON_ONES: FEW_MEMBERS, USEFULNESS: FEW_RATERS}
+    cells = figures.cells()
+    assert str(cells.met_share) == "75 %"  # made of the 8 people
+    for cell in (cells.adherence, cells.cancellation_rate, cells.follow_through):
+        assert (cell.value, cell.note) == ("—", FEW_MEMBERS)
+    assert (cells.usefulness.value, cells.usefulness.note) == ("—", FEW_RATERS)
+    assert cells.notes == (
+        f"Adherence, cancellations and follow-through not shown: {FEW_MEMBERS}",
+        f"Usefulness not shown: {FEW_RATERS}",
     )
+    # Nothing to count is not held back: "—" without a note.
+    assert Figures(people=8, members=1).withheld() == {}
+    # Follow-through without any planned 1:1 is still held back.
+    assert Figures(people=8, actions_overdue=2).withheld() == {ONE_ON_ONES: FEW_MEMBERS}
 
 
 # -- org_report --------------------------------------------------------------------------
@@ -167,7 +200,7 @@ def recent(org: Organization, teams: dict[Team | None, int]) -> None:
     """RECENT rows: each team (None: without a team) with its head count, and the total."""
     for team, people in teams.items():
         scope = Scope.NO_TEAM if team is None else Scope.TEAM
-        rollup(org, Kind.RECENT, TODAY, scope, team, people=people, people_met=people, held=3, planned=4)  # fmt: skip
+        rollup(org, Kind.RECENT, TODAY, scope, team, people=people, people_met=people, members=people, held=3, planned=4)  # fmt: skip
     total = sum(teams.values())
     rollup(
         org,
@@ -176,6 +209,7 @@ def recent(org: Organization, teams: dict[Team | None, int]) -> None:
         Scope.ORGANIZATION,
         people=total,
         people_met=total,
+        members=total,
         held=3 * len(teams),
         planned=4 * len(teams),
     )
@@ -184,6 +218,7 @@ def recent(org: Organization, teams: dict[Team | None, int]) -> None:
 def test_without_rollups_the_report_is_empty(acme: Organization) -> None:
     report = org_report(acme)
     assert report.computed_at is None
+    assert report.as_of is None
     assert report.headline is None
     assert report.months == ()
 
@@ -195,6 +230,7 @@ def test_the_report_applies_k_to_teams_and_the_organization(acme: Organization) 
     recent(acme, {big: 9, small: 4, other: 3, None: 1})
     report = org_report(acme)
     assert report.computed_at == COMPUTED
+    assert report.as_of == TODAY
     assert report.headline is not None
     assert report.headline.people == 17
     assert report.headline.adherence == pytest.approx(12 / 16)
@@ -210,9 +246,10 @@ def test_an_organization_below_five_shows_no_figure(acme: Organization) -> None:
     rollup(acme, Kind.MONTH, date(2027, 3, 1), Scope.ORGANIZATION, people=4, held=2, planned=2)
     report = org_report(acme)
     assert report.headline is None
+    assert report.headline_note == HIDDEN
     assert report.groups.shown == ()
     assert report.groups.hidden
-    assert [m.figures for m in report.months] == [None]
+    assert [(m.figures, m.note) for m in report.months] == [(None, HIDDEN)]
 
 
 def test_the_trends_cover_24_months_with_gaps_and_k(acme: Organization) -> None:
@@ -222,14 +259,15 @@ def test_the_trends_cover_24_months_with_gaps_and_k(acme: Organization) -> None:
         if month == date(2026, 5, 1):
             continue  # the worker missed it
         people = 3 if month == date(2026, 8, 1) else 20
-        rollup(acme, Kind.MONTH, month, Scope.ORGANIZATION, people=people, held=8, planned=10)
+        rollup(acme, Kind.MONTH, month, Scope.ORGANIZATION, people=people, members=people, held=8, planned=10)  # fmt: skip
     recent(acme, {None: 20})
     report = org_report(acme)
     assert len(report.months) == 24
     assert report.months[0].first == date(2025, 7, 1)
     assert report.months[-1].label == "Jun 2027"
-    missing = [m.label for m in report.months if m.figures is None]
-    assert missing == ["May 2026", "Aug 2026"]
+    missing = [(m.label, m.note) for m in report.months if m.figures is None]
+    assert missing == [("May 2026", NO_DATA), ("Aug 2026", HIDDEN)]
+    assert report.trend_notes == (f"{NO_DATA}: May 2026.", f"{HIDDEN}: Aug 2026.")
     assert report.rates_chart is not None
     adherence = report.rates_chart.series[0]
     assert adherence.label == "Cadence adherence"
@@ -245,7 +283,8 @@ NAMES = ("Zebulon Quillfeather", "Ottilie Marchbanks", "Prudence Vexley")
 @pytest.fixture
 def planted(ada: Person) -> Organization:
     """Acme with a team of 6 (Engineering), a team of 4 and 2 people without a team, in
-    1:1s with held meetings, ratings; then the worker's rollup."""
+    1:1s with held meetings, ratings; then the worker's rollup (the next day's, so that
+    today's meetings and ratings count)."""
     org = ada.organization
     assert org is not None
     now = datetime.now(UTC)
@@ -257,7 +296,8 @@ def planted(ada: Person) -> Organization:
         people.append(make_person(org, f"e{number}@acme.test", f"{NAMES[1]} {number}", team=engineering, manager=lead))  # fmt: skip
     for number in range(4):
         people.append(make_person(org, f"s{number}@acme.test", f"{NAMES[2]} {number}", team=skunkworks, manager=lead))  # fmt: skip
-    make_person(org, "solo@acme.test", "Solo Noteam")
+    # Solo has a 1:1 too: with Skunkworks, 5 people had 1:1s and rated in "Other teams".
+    people.append(make_person(org, "solo@acme.test", "Solo Noteam"))
     first = (now - timedelta(days=60)).date()
     for member in people[1:]:
         series = Relationship.objects.create(organization=org, lead=lead, member=member)
@@ -280,7 +320,7 @@ def planted(ada: Person) -> Organization:
             status=Meeting.Status.HELD,
         )
         Rating.objects.create(meeting=held, rater=member, score=4)
-    rollup_organization(org, now=now)
+    rollup_organization(org, now=now + timedelta(days=1))
     return org
 
 
@@ -318,12 +358,37 @@ def test_the_csv_has_the_same_figures_and_no_name(ada: Person, planted: Organiza
         "Other teams (1 team) and people without a team",
     ]
     whole = recent_rows[0]
-    # Twelve active people: Ada, Solo, the lead and nine reports; ten of them met.
-    assert (whole["people"], whole["people_met"], whole["held"]) == ("12", "10", "9")
-    assert whole["average_usefulness"] == "4.00"
+    # Twelve active people: Ada, Solo, the lead and nine reports; eleven of them met.
+    assert (whole["people"], whole["people_met"], whole["met_share_percent"]) == ("12", "11", "92")  # fmt: skip
+    assert whole["average_usefulness"] == "4.0"
+    assert whole["note"] == ""
+    # The groups add up to the headline.
+    assert sum(int(row["people"]) for row in recent_rows[1:]) == 12
     months = [row for row in table if row["section"] == "month"]
     assert len(months) == 24
     assert months[-1]["group"] == "Whole organization"
+    assert months[0]["note"] == NO_DATA
+
+
+def test_the_csv_has_rates_and_head_counts_never_sums(ada: Person, planted: Organization) -> None:
+    text = client_for(ada).get(reverse("insights:org_csv")).content.decode("utf-8-sig")
+    header = text.splitlines()[0].split(",")
+    assert header == [
+        "section",
+        "period",
+        "group",
+        "people",
+        "people_met",
+        "met_share_percent",
+        "adherence_percent",
+        "cancellation_percent",
+        "follow_through_percent",
+        "average_usefulness",
+        "note",
+    ]
+    for row in csv.DictReader(io.StringIO(text)):
+        for column in header[5:10]:
+            assert row[column] == "" or row[column].isdigit() or len(row[column].split(".")[1]) == 1  # fmt: skip
 
 
 def test_the_csv_quotes_cells_a_spreadsheet_would_run(ada: Person) -> None:
@@ -374,3 +439,129 @@ def test_the_query_count_of_the_page_does_not_grow(
     for name in ("insights:org", "insights:org_csv"):
         with django_assert_num_queries(4):
             assert client.get(reverse(name)).status_code == 200
+
+
+# -- privacy: subtraction, contributors, new organizations --------------------------------
+
+
+def test_a_team_deleted_after_the_rollup_never_makes_a_group_derivable(
+    acme: Organization,
+) -> None:
+    # Bob alone in "Bob's team", rolled up, then the team deleted: its rows go with it
+    # (the stored total still holds Bob), and the headline is what is left.
+    first, second = (Team.objects.create(organization=acme, name=name) for name in ("A", "B"))
+    alone = Team.objects.create(organization=acme, name="Bob's team")
+    counters = {"people_met": 5, "members": 5, "raters": 5, "planned": 8, "held": 6}
+    for team in (first, second):
+        rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, team, people=6, rating_sum=20, rating_count=5, **counters)  # fmt: skip
+    rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, alone, people=1, people_met=1, members=1, raters=1, planned=4, held=1, rating_sum=1, rating_count=4)  # fmt: skip
+    rollup(acme, Kind.RECENT, TODAY, Scope.ORGANIZATION, people=13, people_met=11, members=11, raters=11, planned=20, held=13, rating_sum=41, rating_count=14)  # fmt: skip
+    alone.delete()
+    report = org_report(acme)
+    assert report.headline is not None
+    shown = Figures()
+    for group in report.groups.shown:
+        shown += group.figures
+    assert not report.groups.hidden
+    assert report.headline == shown
+    assert (report.headline.people, report.headline.held) == (12, 12)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 9), st.integers(0, 9), st.integers(0, 9), st.integers(0, 3)),
+        max_size=7,
+    ),
+)
+def test_the_headline_is_the_sum_of_the_groups_and_gives_nobody_away(
+    teams: list[tuple[int, int, int, int]],
+) -> None:
+    groups = [
+        team_group(
+            f"Team {i}",
+            people,
+            members=members,
+            raters=raters,
+            planned=4,
+            held=held,
+            rating_sum=4 * raters,
+            rating_count=raters,
+        )
+        for i, (people, members, raters, held) in enumerate(teams)
+    ]
+    merged = merge_small_groups(groups)
+    total = Figures()
+    for group in groups:
+        total += group.figures
+    shown = Figures()
+    for group in merged.shown:
+        shown += group.figures
+    if merged.hidden:
+        assert total.people < 5
+        return
+    assert shown == total
+    withheld = _headline_withheld(total, merged)
+    for family in (ONE_ON_ONES, USEFULNESS):
+        if family in withheld:
+            continue
+        # The headline shows it: the groups holding it back hold 0 or at least 5 people.
+        held = [g.figures.contributors(family) for g in merged.shown if family in g.figures.withheld()]  # fmt: skip
+        assert not held or sum(held) >= 5
+
+
+def test_a_headline_figure_that_would_give_a_small_group_away_is_held_back(
+    ada: Person,
+) -> None:
+    acme = ada.organization
+    assert acme is not None
+    big = Team.objects.create(organization=acme, name="Big")
+    rated = Team.objects.create(organization=acme, name="Few raters")
+    rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, big, people=9, members=9, raters=9, planned=9, held=9, rating_sum=36, rating_count=9)  # fmt: skip
+    # Six people, all with 1:1s, but only two rated: usefulness held back in the team,
+    # and the headline's would be the big team's plus theirs.
+    rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, rated, people=6, members=6, raters=2, planned=6, held=6, rating_sum=4, rating_count=4)  # fmt: skip
+    report = org_report(acme)
+    assert report.headline_cells is not None
+    assert str(report.headline_cells.adherence) == "100 %"
+    assert (report.headline_cells.usefulness.value, report.headline_cells.usefulness.note) == (
+        "—",
+        GIVES_AWAY,
+    )
+    team = next(g for g in report.groups.shown if g.label == "Few raters")
+    assert team.cells.usefulness.note == FEW_RATERS
+    page = client_for(ada).get(reverse("insights:org")).content.decode()
+    assert f"Usefulness not shown: {GIVES_AWAY}." in page
+    assert f'<br><small class="muted">{FEW_RATERS}</small>' in page
+
+
+def test_merged_groups_add_up_their_contributors(acme: Organization) -> None:
+    # Three teams of 3, each with 2 raters: Other teams has 6 (each person counted in one
+    # group by the rollup), so its usefulness is shown.
+    for name in ("X", "Y", "Z"):
+        team = Team.objects.create(organization=acme, name=name)
+        rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, team, people=3, members=2, raters=2, planned=4, held=4, rating_sum=8, rating_count=2)  # fmt: skip
+    report = org_report(acme)
+    (other,) = report.groups.shown
+    assert other.label == "Other teams (3 teams)"
+    assert (other.figures.members, other.figures.raters) == (6, 6)
+    assert str(other.cells.usefulness) == "4.0"
+    assert str(other.cells.adherence) == "100 %"
+
+
+def test_a_new_organization_shows_no_data_yet_not_hidden(ada: Person) -> None:
+    org = ada.organization
+    assert org is not None
+    team = Team.objects.create(organization=org, name="Founders")
+    rollup(org, Kind.RECENT, TODAY, Scope.TEAM, team, people=7)
+    for number in range(3):
+        people = 2 if number == 0 else 7  # the founders arrived one by one
+        rollup(org, Kind.MONTH, add_months(date(2027, 1, 1), number), Scope.ORGANIZATION, people=people)  # fmt: skip
+    report = org_report(org)
+    assert report.headline_note == NO_DATA
+    assert [m.note for m in report.months] == [NO_DATA, NO_DATA, NO_DATA]
+    page = client_for(ada).get(reverse("insights:org")).content.decode()
+    assert f"{NO_DATA}: Jan 2027 – Mar 2027." in page
+    assert HIDDEN not in page
+    text = client_for(ada).get(reverse("insights:org_csv")).content.decode("utf-8-sig")
+    notes = [row["note"] for row in csv.DictReader(io.StringIO(text))]
+    assert notes == [NO_DATA, "", NO_DATA, NO_DATA, NO_DATA]

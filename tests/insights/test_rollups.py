@@ -1,8 +1,9 @@
 """The worker's rollups of the organization view, on small hand-built histories.
 
-The world: Acme on Monday 15 March 2027 at 12:00 UTC. Lee (Platform) meets Mo
-(Platform) every Monday at 10:00 UTC since 4 January; Lee met Dee (Design) every
-Wednesday in January until the series ended on 1 February. Nat has no team.
+The world: Acme on Monday 15 March 2027 at 12:00 UTC, so the figures are as of 00:00 UTC
+that day (AS_OF). Lee (Platform) meets Mo (Platform) every Monday at 10:00 UTC since
+4 January; Lee met Dee (Design) every Wednesday in January until the series ended on
+1 February. Nat has no team.
 """
 
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ from people.models import Organization, Person, Team
 from tests.conftest import make_person
 
 NOW = datetime(2027, 3, 15, 12, 0, tzinfo=UTC)
-JAN, FEB, MAR = date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)
+AS_OF = datetime(2027, 3, 15, tzinfo=UTC)
+DEC, JAN, FEB, MAR = date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 Kind = TeamRollup.Kind
@@ -175,24 +177,37 @@ def test_it_counts_planned_held_cancelled_and_rescheduled_per_month_and_team(
 
     rollup_organization(world.org, now=NOW)
 
-    # Mondays: 4 in January, 4 in February, 3 in March up to the 15th (ended at 10:30).
+    # Mondays: 4 in January, 4 in February, 2 in March before AS_OF (the 15th is after).
     assert pick(figures(world.org, Kind.MONTH, JAN, world.platform), *MEETINGS) == (4, 1, 2, 0)
     assert pick(figures(world.org, Kind.MONTH, FEB, world.platform), *MEETINGS) == (4, 1, 0, 1)
-    assert pick(figures(world.org, Kind.MONTH, MAR, world.platform), *MEETINGS) == (3, 1, 0, 0)
+    assert pick(figures(world.org, Kind.MONTH, MAR, world.platform), *MEETINGS) == (2, 1, 0, 0)
     # The ended series counts only its segment: the Wednesdays of January.
     assert pick(figures(world.org, Kind.MONTH, JAN, world.design), *MEETINGS) == (4, 1, 0, 0)
     assert pick(figures(world.org, Kind.MONTH, FEB, world.design), *MEETINGS) == (0, 0, 0, 0)
     assert pick(figures(world.org, Kind.MONTH, JAN), *MEETINGS) == (8, 2, 2, 0)
     # The last 90 days (since 15 December) hold all of it.
-    assert pick(figures(world.org, Kind.RECENT, TODAY, world.platform), *MEETINGS) == (11, 3, 2, 1)
-    assert pick(figures(world.org, Kind.RECENT, TODAY), *MEETINGS) == (15, 4, 2, 1)
+    assert pick(figures(world.org, Kind.RECENT, TODAY, world.platform), *MEETINGS) == (10, 3, 2, 1)
+    assert pick(figures(world.org, Kind.RECENT, TODAY), *MEETINGS) == (14, 4, 2, 1)
 
 
-def test_an_occurrence_counts_as_planned_once_it_has_ended(world: World) -> None:
-    rollup_organization(world.org, now=at(15, 3, 10, 15))
+def test_an_occurrence_counts_as_planned_once_it_has_ended_before_the_day(world: World) -> None:
+    # The 15 March one ends at 10:30: it counts from the next day's figures on.
+    rollup_organization(world.org, now=at(15, 3, 23, 59))
     assert figures(world.org, Kind.MONTH, MAR, world.platform)["planned"] == 2
-    rollup_organization(world.org, now=at(15, 3, 10, 30))
+    rollup_organization(world.org, now=at(16, 3, 0, 0))
     assert figures(world.org, Kind.MONTH, MAR, world.platform)["planned"] == 3
+
+
+def test_an_occurrence_running_over_midnight_counts_the_day_after_it_ended(
+    world: World,
+) -> None:
+    Schedule.objects.filter(relationship=world.weekly).delete()
+    segment(world.weekly, date(2027, 3, 1), clock=time(23, 45))  # ends 00:15 the next day
+    # As of 9 March 00:00 the one of 8 March (until 00:15) has not ended yet.
+    rollup_organization(world.org, now=at(9, 3, 12))
+    assert figures(world.org, Kind.MONTH, MAR, world.platform)["planned"] == 1
+    rollup_organization(world.org, now=at(10, 3, 12))
+    assert figures(world.org, Kind.MONTH, MAR, world.platform)["planned"] == 2
 
 
 def test_a_paused_series_counts_only_its_segments(world: World) -> None:
@@ -201,7 +216,7 @@ def test_a_paused_series_counts_only_its_segments(world: World) -> None:
     segment(world.weekly, date(2027, 3, 1))
     rollup_organization(world.org, now=NOW)
     planned = [figures(world.org, Kind.MONTH, m, world.platform)["planned"] for m in (JAN, FEB, MAR)]  # fmt: skip
-    assert planned == [4, 0, 3]
+    assert planned == [4, 0, 2]
 
 
 def test_a_series_follows_its_members_zone(world: World) -> None:
@@ -304,7 +319,10 @@ def test_follow_through_is_judged_in_the_owners_zone_across_midnight(world: Worl
     action(world.weekly, world.mo, date(2027, 2, 28), at(28, 2, 23, 30))
     action(world.weekly, world.mo, date(2027, 3, 10), None)  # overdue
     action(world.weekly, world.mo, TODAY, None)  # due today: not overdue yet
-    action(world.weekly, world.lee, TODAY, at(15, 3, 11))  # due today, done: on time
+    action(world.weekly, world.mo, date(2027, 3, 14), at(14, 3, 20))  # 21:00 in Berlin: on time
+    # Due on the 14th, done at 11:00 today: after AS_OF, so still open in today's figures;
+    # but in New York AS_OF is still the 14th (19:00): not overdue yet either.
+    action(world.weekly, world.lee, date(2027, 3, 14), at(15, 3, 11))
     action(world.weekly, world.lee, date(2027, 3, 20), None)  # not due yet
     action(world.weekly, world.lee, None, None)  # no due date: never counted
     rollup_organization(world.org, now=NOW)
@@ -314,11 +332,20 @@ def test_follow_through_is_judged_in_the_owners_zone_across_midnight(world: Worl
 
 
 def test_an_item_is_overdue_once_its_owners_day_has_passed(world: World) -> None:
-    # At 12:00 UTC on 15 March it is already the 16th on Kiritimati (UTC+14).
-    Person.objects.filter(pk=world.mo.pk).update(timezone="Pacific/Kiritimati")
-    action(world.weekly, world.mo, TODAY, None)
+    # At AS_OF (00:00 UTC on 15 March) it is 17:00 on the 14th in Los Angeles.
+    Person.objects.filter(pk=world.mo.pk).update(timezone="America/Los_Angeles")
+    action(world.weekly, world.mo, date(2027, 3, 14), None)  # its day is not over
+    action(world.weekly, world.lee, date(2027, 3, 14), None)  # UTC: overdue
     rollup_organization(world.org, now=NOW)
     assert pick(figures(world.org, Kind.RECENT, TODAY), *FOLLOW) == (1, 0, 0, 1)
+
+
+def test_the_recent_window_counts_items_due_from_its_first_day(world: World) -> None:
+    # 90 days before AS_OF is 15 December 2026, like since <= due in insights/metrics.py.
+    action(world.weekly, world.lee, date(2026, 12, 15), None)
+    action(world.weekly, world.lee, date(2026, 12, 14), None)
+    rollup_organization(world.org, now=NOW)
+    assert figures(world.org, Kind.RECENT, TODAY)["actions_overdue"] == 1
 
 
 def test_action_outcome() -> None:
@@ -340,6 +367,90 @@ def test_ratings_are_summed_by_the_month_of_their_meeting(world: World) -> None:
     assert pick(figures(world.org, Kind.MONTH, JAN, world.platform), *rated) == (6, 2)
     assert pick(figures(world.org, Kind.MONTH, MAR, world.platform), *rated) == (5, 1)
     assert pick(figures(world.org, Kind.RECENT, TODAY), *rated) == (11, 3)
+    # Lee and Mo rated the January one; only Mo rated in March.
+    assert figures(world.org, Kind.MONTH, JAN, world.platform)["raters"] == 2
+    assert figures(world.org, Kind.MONTH, MAR, world.platform)["raters"] == 1
+
+
+# -- contributors ------------------------------------------------------------------------
+
+
+def test_members_are_the_team_members_with_a_1on1_planned_in_their_own_team(
+    world: World,
+) -> None:
+    # Lee (Platform) also meets Nat (no team) from March: Nat counts among the people
+    # without a team; Lee, only a lead, is nobody's member.
+    weekly(world.lee, world.nat, date(2027, 3, 2))
+    rollup_organization(world.org, now=NOW)
+    assert figures(world.org, Kind.MONTH, JAN, world.platform)["members"] == 1  # Mo
+    assert figures(world.org, Kind.MONTH, JAN, world.design)["members"] == 1  # Dee
+    assert figures(world.org, Kind.MONTH, FEB, world.design)["members"] == 0  # ended
+    assert figures(world.org, Kind.MONTH, MAR, scope=Scope.NO_TEAM)["members"] == 1  # Nat
+    assert figures(world.org, Kind.MONTH, JAN)["members"] == 2
+    assert figures(world.org, Kind.RECENT, TODAY, world.platform)["members"] == 1
+    assert figures(world.org, Kind.RECENT, TODAY)["members"] == 3
+
+
+def test_a_rater_counts_once_in_one_group(world: World) -> None:
+    # Lee rates Mo's 1:1 (Platform, his own team) and Dee's (Design): he counts in
+    # Platform only. Dee rates her own: Design. Nat rates nothing.
+    ours = meeting(world.weekly, at(4, 1), Meeting.Status.HELD)
+    theirs = meeting(world.ended, at(13, 1), Meeting.Status.HELD)
+    Rating.objects.create(meeting=ours, rater=world.lee, score=4)
+    Rating.objects.create(meeting=theirs, rater=world.lee, score=2)
+    Rating.objects.create(meeting=theirs, rater=world.dee, score=5)
+    rollup_organization(world.org, now=NOW)
+    for kind, period in ((Kind.MONTH, JAN), (Kind.RECENT, TODAY)):
+        platform = figures(world.org, kind, period, world.platform)
+        design = figures(world.org, kind, period, world.design)
+        assert pick(platform, "raters", "rating_count") == (1, 1)
+        assert pick(design, "raters", "rating_count") == (1, 2)  # Lee counts in Platform
+        assert figures(world.org, kind, period)["raters"] == 2  # Lee and Dee, once each
+
+
+def test_a_lead_who_rated_only_other_teams_meetings_counts_in_one_of_them(
+    world: World,
+) -> None:
+    # Nat (no team) leads Mo (Platform) and Dee (Design), and rates both 1:1s.
+    first = weekly(world.nat, world.mo, date(2027, 1, 5))
+    second = weekly(world.nat, world.dee, date(2027, 1, 7))
+    Rating.objects.create(meeting=meeting(first, at(5, 1), Meeting.Status.HELD), rater=world.nat, score=3)  # fmt: skip
+    Rating.objects.create(meeting=meeting(second, at(7, 1), Meeting.Status.HELD), rater=world.nat, score=3)  # fmt: skip
+    rollup_organization(world.org, now=NOW)
+    counted = [figures(world.org, Kind.MONTH, JAN, team)["raters"] for team in (world.platform, world.design)]  # fmt: skip
+    assert sorted(counted) == [0, 1]
+    assert figures(world.org, Kind.MONTH, JAN)["raters"] == 1
+
+
+# -- as of the start of the day ----------------------------------------------------------
+
+
+def test_what_happens_after_the_start_of_the_day_counts_from_the_next_day(
+    world: World,
+) -> None:
+    held = meeting(world.weekly, at(8, 3), Meeting.Status.HELD)
+    Meeting.objects.filter(pk=held.pk).update(closed_at=at(15, 3, 9))  # closed this morning
+    Rating.objects.create(meeting=held, rater=world.mo, score=5, created_at=at(15, 3, 9))
+    action(world.weekly, world.mo, date(2027, 3, 10), None)
+    ActionItem.objects.filter(owner=world.mo).update(created_at=at(15, 3, 9))  # created today
+    action(world.weekly, world.lee, date(2027, 3, 10), at(15, 3, 9))  # done today: still open
+    watched = (*MEETINGS, "people_met", "rating_count", *FOLLOW)
+    rollup_organization(world.org, now=NOW)
+    today = pick(figures(world.org, Kind.RECENT, TODAY, world.platform), *watched)
+    assert today == (10, 0, 0, 0, 0, 0, 1, 0, 0, 1)
+    # Run again later the same day: the very same figures.
+    rollup_organization(world.org, now=at(15, 3, 23, 59))
+    assert pick(figures(world.org, Kind.RECENT, TODAY, world.platform), *watched) == today
+    # The next day all of it counts (Lee's item done late; the 15 March 1:1 is planned).
+    rollup_organization(world.org, now=at(16, 3, 0, 1))
+    tomorrow = pick(figures(world.org, Kind.RECENT, date(2027, 3, 16), world.platform), *watched)
+    assert tomorrow == (11, 1, 0, 0, 2, 1, 2, 0, 1, 1)
+
+
+def test_a_meeting_closed_before_closed_at_was_kept_counts(world: World) -> None:
+    meeting(world.weekly, at(8, 3), Meeting.Status.HELD)  # closed_at is empty
+    rollup_organization(world.org, now=NOW)
+    assert figures(world.org, Kind.RECENT, TODAY)["held"] == 1
 
 
 # -- the runs ----------------------------------------------------------------------------
@@ -365,18 +476,22 @@ def test_running_twice_gives_the_same_rows(world: World) -> None:
     assert TeamRollup.objects.filter(organization=world.org, kind=Kind.RECENT).count() == 4
 
 
-def test_the_first_run_writes_24_months_and_later_runs_only_two(world: World) -> None:
+def test_the_first_run_writes_24_months_and_later_runs_only_three(world: World) -> None:
+    old = weekly(world.lee, world.dee, date(2026, 12, 2), until=at(1, 1, 0))
     written = rollup_organization(world.org, now=NOW)
     assert written["months"] == 24
     months = TeamRollup.objects.filter(organization=world.org, kind=Kind.MONTH)
     assert months.filter(scope=Scope.ORGANIZATION).count() == 24
-    meeting(world.weekly, at(4, 1), Meeting.Status.HELD)  # January is not recomputed
+    # Closed late: January is recomputed (three months are), December is not.
+    meeting(world.weekly, at(4, 1), Meeting.Status.HELD)
+    meeting(old, datetime(2026, 12, 2, 10, tzinfo=UTC), Meeting.Status.HELD)
 
     later = NOW + timedelta(hours=1)
-    assert rollup_organization(world.org, now=later)["months"] == 2
+    assert rollup_organization(world.org, now=later)["months"] == 3
     touched = {row.period_start for row in months.filter(computed_at=later)}
-    assert touched == {FEB, MAR}
-    assert figures(world.org, Kind.MONTH, JAN, world.platform)["held"] == 0
+    assert touched == {JAN, FEB, MAR}
+    assert figures(world.org, Kind.MONTH, JAN, world.platform)["held"] == 1
+    assert figures(world.org, Kind.MONTH, DEC, world.design)["held"] == 0
     assert months.filter(scope=Scope.ORGANIZATION).count() == 24
 
 
@@ -384,8 +499,10 @@ def test_months_to_compute() -> None:
     now = datetime(2027, 3, 15, tzinfo=UTC)
     everything = months_to_compute(None, now=now)
     assert (len(everything), everything[0], everything[-1]) == (24, date(2025, 4, 1), MAR)
-    assert months_to_compute(MAR, now=now) == [FEB, MAR]
-    assert months_to_compute(FEB, now=now) == [FEB, MAR]
+    assert months_to_compute(MAR, now=now) == [JAN, FEB, MAR]
+    assert months_to_compute(FEB, now=now) == [JAN, FEB, MAR]
+    assert months_to_compute(JAN, now=now) == [JAN, FEB, MAR]
+    assert months_to_compute(DEC, now=now) == [DEC, JAN, FEB, MAR]
     # The worker was down since November: nothing is left out.
     assert months_to_compute(date(2026, 11, 1), now=now) == [
         date(2026, 11, 1),

@@ -17,7 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from growth.models import CheckIn
+from insights.blocks import blocks_rebuild
 from meetings.models import Meeting, Rating, Relationship
+from meetings.services.meetings import meeting_rate
 from people.models import Organization, Person
 from tests.conftest import client_for, make_person
 from tests.meetings.test_query_counts import add_history, add_present, past_keys, start_series
@@ -38,6 +40,7 @@ def series(acme: Organization, maya: Person, ravi: Person, now: datetime) -> Rel
     relationship = start_series(acme, maya, ravi)
     add_present(relationship, now)
     add_history(relationship, past_keys(relationship, now)[-12:])
+    blocks_rebuild([relationship.pk])  # the history's ratings are written in bulk
     return relationship
 
 
@@ -101,17 +104,17 @@ def test_usefulness_is_shown_only_as_averages_over_three_meetings(
     url = reverse("insights:relationship", args=[series.uuid])
     # Both rated two meetings: nothing to show yet.
     for meeting, (lead, member) in zip(held[:2], ((5, 2), (4, 3)), strict=True):
-        Rating.objects.create(meeting=meeting, rater=maya, score=lead)
-        Rating.objects.create(meeting=meeting, rater=ravi, score=member)
+        meeting_rate(actor=maya, meeting=meeting, score=lead)
+        meeting_rate(actor=ravi, meeting=meeting, score=member)
     page = client_for(ravi).get(url).content.decode()
     assert "Shown once you have both rated 3 meetings" in page
     assert "How useful you both found" not in page
     # A third meeting completes a block: its averages (4.0 and 3.0) show, never a rating.
-    Rating.objects.create(meeting=held[2], rater=maya, score=3)
-    Rating.objects.create(meeting=held[2], rater=ravi, score=4)
-    # Ratings of a fourth and fifth meeting do not form a block: they stay hidden.
-    Rating.objects.create(meeting=held[3], rater=maya, score=1)
-    Rating.objects.create(meeting=held[3], rater=ravi, score=1)
+    meeting_rate(actor=maya, meeting=held[2], score=3)
+    meeting_rate(actor=ravi, meeting=held[2], score=4)
+    # Ratings of a fourth meeting do not form a block: they stay hidden.
+    meeting_rate(actor=maya, meeting=held[3], score=1)
+    meeting_rate(actor=ravi, meeting=held[3], score=1)
     page = client_for(ravi).get(url).content.decode()
     assert "How useful you both found your 1:1s" in page
     assert ": 4.0</title>" in page
@@ -167,7 +170,7 @@ def test_my_csv_has_one_row_per_1on1_and_only_block_averages(
     mine = by_name["Maya Manager"]
     assert mine["held (90 days)"] == "12"
     assert mine["cadence adherence %"] == "92"
-    assert mine["meetings you both rated"] == "12"
+    assert mine["usefulness blocks (3 meetings you both rated, each)"] == "4"
     assert mine["their latest usefulness average (3 meetings)"] == "4.0"
     assert by_name["Mo Mentor"]["held (90 days)"] == "0"
     assert mentor.pk != series.pk

@@ -49,10 +49,11 @@ ZONE = "America/New_York"
 # shrinks, lower it here.
 # The manager's page of a manager 1:1 asks whether the report shared meetings of an
 # earlier 1:1 with them (one EXISTS, for the link to what was shared). The health card
-# (insights) costs three: the horizon's meetings, the last held one, the action items.
-RELATIONSHIP_PAGE = 32
+# (insights) costs four: the horizon's meetings, the last held one, who raised the shared
+# points, the action items.
+RELATIONSHIP_PAGE = 33
 HOME_PAGE = 9  # the first query reads the versions that key its page cache
-LIVE_FRAGMENT = 30
+LIVE_FRAGMENT = 31
 MEETING_PAGE = 17
 # Served from the page cache: session, person, and the versions that key the entry.
 CACHED = {"relationship": 3, "home": 3}
