@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from meetings.models import Meeting, Relationship
 from meetings.services.meetings import (
@@ -89,3 +90,44 @@ def test_moving_it_again_records_the_last_mover(
     )
     meeting = Meeting.objects.get(relationship=one_on_one, occurrence_start=FIRST)
     assert meeting.moved_by == maya
+
+
+def test_moves_made_before_the_field_existed_are_filled_from_the_audit_trail(
+    one_on_one: Relationship, maya: Person, ravi: Person, clock: time_machine.Traveller
+) -> None:
+    """Migration 0010 reads the latest "meeting.reschedule" activity of each moved meeting."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module("meetings.migrations.0010_meeting_moved_by_from_activity")
+    first = meeting_reschedule(
+        actor=maya, relationship=one_on_one, key=FIRST, new_start=MOVED, reason=""
+    )
+    clock.move_to(timezone.now() + timedelta(minutes=5))
+    meeting_reschedule(
+        actor=ravi,
+        relationship=one_on_one,
+        key=FIRST,
+        new_start=MOVED + timedelta(hours=1),
+        reason="",
+    )
+    # Moved back to its own time by Maya: not "moved" any more, so nobody is recorded.
+    second_key = FIRST + timedelta(days=7)
+    meeting_reschedule(
+        actor=maya,
+        relationship=one_on_one,
+        key=second_key,
+        new_start=MOVED + timedelta(days=7),
+        reason="",
+    )
+    clock.move_to(timezone.now() + timedelta(minutes=5))
+    meeting_reschedule(
+        actor=maya, relationship=one_on_one, key=second_key, new_start=second_key, reason=""
+    )
+    Meeting.objects.update(moved_by=None)  # as before the field existed
+
+    backfill.moved_by_from_activity(apps, None)
+
+    assert Meeting.objects.get(pk=first.pk).moved_by == ravi
+    assert Meeting.objects.get(occurrence_start=second_key).moved_by is None
