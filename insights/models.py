@@ -38,12 +38,14 @@ class TeamRollup(models.Model):
     people = models.PositiveIntegerField(default=0)
     # Of them, those who took part in a held 1:1 in the period (recent: the last 30 days).
     people_met = models.PositiveIntegerField(default=0)
-    # Distinct team members whose series had an occurrence planned in the period, and
-    # people who rated one of its meetings, each rater counted in one group only (so the
-    # counts add up over merged groups without ever overstating): a figure is shown only
-    # when at least k people contributed to it, not merely when the team has k people.
+    # Distinct team members whose series had an occurrence planned in the period, people
+    # who rated one of its meetings and people who own one of its action items due in the
+    # period, each rater and owner counted in one group only (so the counts add up over
+    # merged groups without ever overstating): a figure is shown only when at least k
+    # people contributed to it, not merely when the team has k people.
     members = models.PositiveIntegerField(default=0)
     raters = models.PositiveIntegerField(default=0)
+    owners = models.PositiveIntegerField(default=0)
     # 1:1 occurrences of the group's series (by the team member's team) in the period.
     planned = models.PositiveIntegerField(default=0)
     held = models.PositiveIntegerField(default=0)

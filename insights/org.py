@@ -2,14 +2,16 @@
 
 `org_report` reads nothing but the TeamRollup rows the worker keeps current
 (insights/rollups.py) and the names of teams, in two queries whatever the size of the
-organization. The k >= 5 rule is applied here, at read time, on three counts:
+organization. The k >= 5 rule is applied here, at read time, on four counts:
 
 - people: a team of fewer than 5 active people is never shown on its own
   (`merge_small_groups` adds it into "Other teams", or holds that back);
-- members (people who had 1:1s planned): adherence, cancellations and follow-through
-  of a group, the headline or a month are shown only from 5 of them;
-- raters (people who rated its meetings, each counted in one group so that merged
-  groups add up to a lower bound, see insights/rollups.py): usefulness likewise.
+- members (people who had 1:1s planned): adherence and cancellations of a group, the
+  headline or a month are shown only from 5 of them;
+- owners (people who own an action item due in the period): follow-through likewise;
+- raters (people who rated its meetings): usefulness likewise. Owners and raters are
+  each counted in one group, so that merged groups add up to a lower bound (see
+  insights/rollups.py).
 
 A figure held back reads "—" with the reason; "—" alone means nothing to count, and a
 period before any 1:1 reads "No 1:1 data yet" rather than "not shown". The recent
@@ -33,13 +35,28 @@ NO_DATA = "No 1:1 data yet"
 ORGANIZATION_LABEL = "Whole organization"
 # Why a figure that exists is not shown (a "—" with this note, page and CSV alike).
 FEW_MEMBERS = f"fewer than {K} people had 1:1s"
+FEW_OWNERS = f"fewer than {K} people had action items due"
 FEW_RATERS = f"fewer than {K} people rated"
 GIVES_AWAY = f"would give away a group of fewer than {K}"
 
 # Figures made of the same contributors: shown together or not at all.
-ONE_ON_ONES = "one_on_ones"  # adherence, cancellations, follow-through: by `members`
-USEFULNESS = "usefulness"  # by `raters`
-FAMILIES = {ONE_ON_ONES: ("adherence", "cancellation_rate", "follow_through"), USEFULNESS: ("usefulness",)}  # fmt: skip
+ONE_ON_ONES = "one_on_ones"  # adherence, cancellations
+FOLLOW_THROUGH = "follow_through"
+USEFULNESS = "usefulness"
+FAMILIES = {
+    ONE_ON_ONES: ("adherence", "cancellation_rate"),
+    FOLLOW_THROUGH: ("follow_through",),
+    USEFULNESS: ("usefulness",),
+}
+# Each family's contributors (a Figures counter) and why it is held back below k of them.
+CONTRIBUTORS = {ONE_ON_ONES: "members", FOLLOW_THROUGH: "owners", USEFULNESS: "raters"}
+REASONS = {ONE_ON_ONES: FEW_MEMBERS, FOLLOW_THROUGH: FEW_OWNERS, USEFULNESS: FEW_RATERS}
+# The family's figures in words, as the notes name them.
+WORDS = {
+    ONE_ON_ONES: "adherence and cancellations",
+    FOLLOW_THROUGH: "follow-through",
+    USEFULNESS: "usefulness",
+}
 
 Scope = TeamRollup.Scope
 
@@ -49,15 +66,17 @@ class Figures:
     """A group's sums for a period; groups merge by adding them up.
 
     `members` adds up exactly (a person has one team, a series its member's); `raters`
-    counts each person in one group only, so its sum over merged groups is at most the
-    number of distinct people who rated their meetings: a lower bound, which is what k
-    needs (insights/rollups.py explains why counting a lead in every group would not do).
+    and `owners` count each person in one group only, so their sums over merged groups
+    are at most the number of distinct people who rated their meetings or owned their
+    items due: a lower bound, which is what k needs (insights/rollups.py explains why
+    counting a lead in every group would not do).
     """
 
     people: int = 0
     people_met: int = 0
     members: int = 0
     raters: int = 0
+    owners: int = 0
     planned: int = 0
     held: int = 0
     cancelled: int = 0
@@ -110,7 +129,9 @@ class Figures:
         return self.rating_sum / self.rating_count if self.rating_count else None
 
     def contributors(self, family: str) -> int:
-        return self.members if family == ONE_ON_ONES else self.raters
+        """The people a family's figures are made of."""
+        count: int = getattr(self, CONTRIBUTORS[family])
+        return count
 
     def withheld(self, k: int = K) -> dict[str, str]:
         """The families with a figure made of fewer than k people, and why.
@@ -121,7 +142,7 @@ class Figures:
         for family, metrics in FAMILIES.items():
             present = any(getattr(self, metric) is not None for metric in metrics)
             if present and self.contributors(family) < k:
-                found[family] = FEW_MEMBERS if family == ONE_ON_ONES else FEW_RATERS
+                found[family] = REASONS[family]
         return found
 
     def value(self, metric: str, withheld: Mapping[str, str]) -> float | None:
@@ -190,14 +211,11 @@ class Cells:
     def notes(self) -> tuple[str, ...]:
         """Which figures are held back and why, in words."""
         found = []
-        one_on_ones = (self.adherence, self.cancellation_rate, self.follow_through)
-        for cells, words in (
-            (one_on_ones, "adherence, cancellations and follow-through"),
-            ((self.usefulness,), "usefulness"),
-        ):
+        for family, metrics in FAMILIES.items():
+            cells: list[Cell] = [getattr(self, metric) for metric in metrics]
             note = next((cell.note for cell in cells if cell.note), "")
             if note:
-                found.append(f"{words.capitalize()} not shown: {note}")
+                found.append(f"{WORDS[family].capitalize()} not shown: {note}")
         return tuple(found)
 
 
@@ -323,11 +341,15 @@ class OrgReport:
             months = [m for m in self.months if m.note == reason]
             if months:
                 notes.append(f"{reason}: {_spans(months)}.")
-        for family, words in ((ONE_ON_ONES, "Adherence and follow-through"), (USEFULNESS, "Usefulness")):  # fmt: skip
+        # The charts show adherence of the 1:1 figures; the CSV's notes name cancellations.
+        for family, words in (
+            (ONE_ON_ONES, "Adherence"),
+            (FOLLOW_THROUGH, "Follow-through"),
+            (USEFULNESS, "Usefulness"),
+        ):
             months = [m for m in self.months if family in m.withheld]
             if months:
-                why = FEW_MEMBERS if family == ONE_ON_ONES else FEW_RATERS
-                notes.append(f"{words} not shown ({why}): {_spans(months)}.")
+                notes.append(f"{words} not shown ({REASONS[family]}): {_spans(months)}.")
         return tuple(notes)
 
 

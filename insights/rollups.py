@@ -25,7 +25,7 @@ the number of people it is made of, so every row also counts:
 - `members`: distinct team members whose series had an occurrence planned in the
   period. A series belongs to its member's team and a person has one team, so members
   of different groups never overlap and merged groups add up exactly. The 1:1 figures
-  (adherence, cancellations, follow-through) are shown only from k members.
+  (adherence, cancellations) are shown only from k members.
 - `raters`: distinct people who rated a meeting of the group in the period, **each
   counted in one group only**: their own team's group if they rated a meeting there
   (as a team member, their own 1:1s), else the group (lowest team id, people without a
@@ -37,6 +37,13 @@ the number of people it is made of, so every row also counts:
   team may be shown from their summed `raters` safely. The price: a single team's
   count can be lower than its distinct raters (a lead counted elsewhere), so its
   usefulness is hidden a little more often than strictly needed.
+- `owners`: distinct people who own an action item counted in the group's follow-through
+  (due in the period), each counted in one group only by the same rule and for the same
+  reason as raters: their own team's group if they own a counted item of a 1:1 there,
+  else the group (lowest team id, people without a team last) of items they own in
+  other teams' 1:1s. Follow-through is shown from k owners, not k members: in a team
+  where five people had 1:1s but one person owned every item due, the rate would be that
+  one person's.
 
 Follow-through counts the items with a due date in the window, from the window's first
 day to the owner's today (both in the owner's zone, `since <= due <= today`): done by
@@ -84,6 +91,7 @@ _COUNTERS = (
     "people_met",
     "members",
     "raters",
+    "owners",
     "planned",
     "held",
     "cancelled",
@@ -351,6 +359,23 @@ def _team_order(team: TeamKey) -> tuple[bool, int]:
     return (team is None, team or 0)
 
 
+def _count_once(
+    table: _Table,
+    name: str,
+    found: dict[PeriodKey, dict[int, set[TeamKey]]],
+    people: dict[int, _Person],
+) -> None:
+    """Count each person of `found` (the groups they contributed to, per period) in one
+    group only: their own team's if among them, else the first by team id (people without
+    a team last). So a counter sums over merged groups to at most the distinct people
+    (the module's docstring says why k needs that)."""
+    for period, groups_by_person in found.items():
+        for pk, groups in groups_by_person.items():
+            own = people[pk].team if pk in people else None
+            group = own if own in groups else min(groups, key=_team_order)
+            table.add(period, group, name)
+
+
 def _count_ratings(
     table: _Table, plan: Plan, organization: Organization, people: dict[int, _Person]
 ) -> None:
@@ -380,11 +405,7 @@ def _count_ratings(
             table.add(period, team, "rating_sum", total or 0)
             table.add(period, team, "rating_count", count)
             rated[period][rater].add(team)
-    for period, groups_by_rater in rated.items():
-        for rater, groups in groups_by_rater.items():
-            own = people[rater].team if rater in people else None
-            group = own if own in groups else min(groups, key=_team_order)
-            table.add(period, group, "raters")
+    _count_once(table, "raters", rated, people)
 
 
 # -- follow-through ----------------------------------------------------------------------
@@ -398,9 +419,12 @@ def action_outcome(due: date, done_at: datetime | None, tz_name: str) -> str:
     return "actions_on_time" if done_on <= due else "actions_late"
 
 
-def _count_actions(table: _Table, plan: Plan, organization: Organization) -> None:
+def _count_actions(
+    table: _Table, plan: Plan, organization: Organization, people: dict[int, _Person]
+) -> None:
     """Action items created before as_of, due in the period and not after their owner's
-    today (at as_of); done after as_of counts as still open."""
+    today (at as_of); done after as_of counts as still open. And the people who own
+    them, each counted in one group (`owners`, see the module's docstring)."""
     # A day of margin on each side: owners' dates run up to 14 hours from UTC.
     lo = plan.start.date() - timedelta(days=1)
     hi = plan.as_of.date() + timedelta(days=1)
@@ -411,14 +435,17 @@ def _count_actions(table: _Table, plan: Plan, organization: Organization) -> Non
             due_date__lte=hi,
             created_at__lt=plan.as_of,
         )
-        .values_list("due_date", "done_at", "owner__timezone", "relationship__member__team_id")
+        .values_list(
+            "due_date", "done_at", "owner_id", "owner__timezone", "relationship__member__team_id"
+        )
         .order_by()
     )
     first_month = plan.months[0]
     # Each owner zone's today and first day of the recent window.
     days: dict[str, tuple[date, date]] = {}
     tally: Counter[tuple[PeriodKey, TeamKey, str]] = Counter()
-    for due, done_at, tz_name, team in rows:
+    owned: dict[PeriodKey, dict[int, set[TeamKey]]] = defaultdict(lambda: defaultdict(set))
+    for due, done_at, owner, tz_name, team in rows:
         assert due is not None  # filtered on
         if tz_name not in days:
             tz = zone(tz_name)
@@ -432,12 +459,15 @@ def _count_actions(table: _Table, plan: Plan, organization: Organization) -> Non
         first = due.replace(day=1)
         if first >= first_month:
             tally[(first, team, outcome)] += 1
+            owned[first][owner].add(team)
         # Like insights/metrics.py: since <= due <= today, in the owner's zone.
         if due >= since:
             tally[(RECENT, team, outcome)] += 1
+            owned[RECENT][owner].add(team)
     for (period, group, outcome_name), number in tally.items():
         table.add(period, group, "actions_due", number)
         table.add(period, group, outcome_name, number)
+    _count_once(table, "owners", owned, people)
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -445,7 +475,7 @@ def _count_actions(table: _Table, plan: Plan, organization: Organization) -> Non
 
 def _rows(organization: Organization, table: _Table, plan: Plan, at: datetime) -> list[TeamRollup]:
     """ORGANIZATION, TEAM and NO_TEAM rows for each period. Every counter adds up over
-    the groups, `members` and `raters` too (each person counts in one group)."""
+    the groups, `members`, `raters` and `owners` too (each person counts in one group)."""
     by_period: dict[PeriodKey, dict[TeamKey, _Counts]] = defaultdict(dict)
     for (period, team), counts in table.cells.items():
         by_period[period][team] = counts
@@ -503,7 +533,7 @@ def rollup_organization(
     _count_meetings(table, plan, organization)
     _count_planned(table, plan, organization)
     _count_ratings(table, plan, organization, people)
-    _count_actions(table, plan, organization)
+    _count_actions(table, plan, organization, people)
     rows = _rows(organization, table, plan, now)
     with transaction.atomic():
         mine = TeamRollup.objects.filter(organization=organization)

@@ -49,6 +49,7 @@ def figures(org: Organization) -> None:
             people=people,
             members=people,
             raters=people,
+            owners=people,
             computed_at=now,
             **counters,
         )
@@ -62,6 +63,7 @@ def figures(org: Organization) -> None:
             people=17,
             members=15,
             raters=15 if number else 3,  # the current month: usefulness held back
+            owners=15,
             computed_at=now,
             **{**counters, "held": 20 + number % 7, "rating_sum": 60 + number},
         )

@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from insights.models import TeamRollup
 from insights.org import (
     FEW_MEMBERS,
+    FEW_OWNERS,
     FEW_RATERS,
+    FOLLOW_THROUGH,
     GIVES_AWAY,
     HIDDEN,
     NO_DATA,
@@ -28,7 +30,7 @@ from insights.org import (
     other_label,
 )
 from insights.rollups import add_months, rollup_organization
-from meetings.models import Meeting, Rating, Relationship, Schedule
+from meetings.models import ActionItem, Meeting, Rating, Relationship, Schedule
 from meetings.schedule import WEEKDAY_CODES
 from people.models import Organization, Person, Team
 from tests.conftest import client_for, make_person
@@ -135,6 +137,7 @@ def test_rates_need_a_denominator_and_are_capped() -> None:
         people_met=6,
         members=5,
         raters=5,
+        owners=5,
         planned=10,
         held=11,
         cancelled=2,
@@ -155,23 +158,43 @@ def test_rates_need_a_denominator_and_are_capped() -> None:
 
 
 def test_a_figure_made_of_fewer_than_five_people_is_held_back_with_its_reason() -> None:
-    # A team of 8 where 4 people had 1:1s planned and a single person rated.
-    figures = Figures(people=8, people_met=6, members=4, raters=1, planned=10, held=9)
+    # A team of 8 where 4 people had 1:1s planned, 2 had items due and a single one rated.
+    figures = Figures(people=8, people_met=6, members=4, raters=1, owners=2, planned=10, held=9)
     figures += Figures(actions_on_time=1, rating_sum=2, rating_count=6)
-    assert figures.withheld() == {ONE_ON_ONES: FEW_MEMBERS, USEFULNESS: FEW_RATERS}
+    assert figures.withheld() == {
+        ONE_ON_ONES: FEW_MEMBERS,
+        FOLLOW_THROUGH: FEW_OWNERS,
+        USEFULNESS: FEW_RATERS,
+    }
     cells = figures.cells()
     assert str(cells.met_share) == "75 %"  # made of the 8 people
-    for cell in (cells.adherence, cells.cancellation_rate, cells.follow_through):
+    for cell in (cells.adherence, cells.cancellation_rate):
         assert (cell.value, cell.note) == ("—", FEW_MEMBERS)
+    assert (cells.follow_through.value, cells.follow_through.note) == ("—", FEW_OWNERS)
     assert (cells.usefulness.value, cells.usefulness.note) == ("—", FEW_RATERS)
     assert cells.notes == (
-        f"Adherence, cancellations and follow-through not shown: {FEW_MEMBERS}",
+        f"Adherence and cancellations not shown: {FEW_MEMBERS}",
+        f"Follow-through not shown: {FEW_OWNERS}",
         f"Usefulness not shown: {FEW_RATERS}",
     )
     # Nothing to count is not held back: "—" without a note.
     assert Figures(people=8, members=1).withheld() == {}
     # Follow-through without any planned 1:1 is still held back.
-    assert Figures(people=8, actions_overdue=2).withheld() == {ONE_ON_ONES: FEW_MEMBERS}
+    assert Figures(people=8, actions_overdue=2).withheld() == {FOLLOW_THROUGH: FEW_OWNERS}
+
+
+def test_follow_through_needs_five_owners_not_five_members() -> None:
+    # Five people had 1:1s, but one person owned every item due: the rate would be theirs.
+    one_owner = Figures(people=6, members=5, owners=1, planned=10, held=9, actions_on_time=3, actions_overdue=1)  # fmt: skip
+    assert one_owner.withheld() == {FOLLOW_THROUGH: FEW_OWNERS}
+    cells = one_owner.cells()
+    assert str(cells.adherence) == "90 %"
+    assert (cells.follow_through.value, cells.follow_through.note) == ("—", FEW_OWNERS)
+    assert cells.notes == (f"Follow-through not shown: {FEW_OWNERS}",)
+    # Five owners are enough, even where fewer people had 1:1s planned.
+    five_owners = Figures(people=6, members=2, owners=5, planned=4, held=4, actions_on_time=3, actions_overdue=1)  # fmt: skip
+    assert five_owners.withheld() == {ONE_ON_ONES: FEW_MEMBERS}
+    assert str(five_owners.cells().follow_through) == "75 %"
 
 
 # -- org_report --------------------------------------------------------------------------
@@ -469,12 +492,18 @@ def test_a_team_deleted_after_the_rollup_never_makes_a_group_derivable(
 
 @given(
     st.lists(
-        st.tuples(st.integers(0, 9), st.integers(0, 9), st.integers(0, 9), st.integers(0, 3)),
+        st.tuples(
+            st.integers(0, 9),
+            st.integers(0, 9),
+            st.integers(0, 9),
+            st.integers(0, 9),
+            st.integers(0, 3),
+        ),
         max_size=7,
     ),
 )
 def test_the_headline_is_the_sum_of_the_groups_and_gives_nobody_away(
-    teams: list[tuple[int, int, int, int]],
+    teams: list[tuple[int, int, int, int, int]],
 ) -> None:
     groups = [
         team_group(
@@ -482,12 +511,15 @@ def test_the_headline_is_the_sum_of_the_groups_and_gives_nobody_away(
             people,
             members=members,
             raters=raters,
+            owners=owners,
             planned=4,
             held=held,
             rating_sum=4 * raters,
             rating_count=raters,
+            actions_on_time=owners,
+            actions_overdue=owners,
         )
-        for i, (people, members, raters, held) in enumerate(teams)
+        for i, (people, members, raters, owners, held) in enumerate(teams)
     ]
     merged = merge_small_groups(groups)
     total = Figures()
@@ -501,7 +533,7 @@ def test_the_headline_is_the_sum_of_the_groups_and_gives_nobody_away(
         return
     assert shown == total
     withheld = _headline_withheld(total, merged)
-    for family in (ONE_ON_ONES, USEFULNESS):
+    for family in (ONE_ON_ONES, FOLLOW_THROUGH, USEFULNESS):
         if family in withheld:
             continue
         # The headline shows it: the groups holding it back hold 0 or at least 5 people.
@@ -535,17 +567,130 @@ def test_a_headline_figure_that_would_give_a_small_group_away_is_held_back(
 
 
 def test_merged_groups_add_up_their_contributors(acme: Organization) -> None:
-    # Three teams of 3, each with 2 raters: Other teams has 6 (each person counted in one
-    # group by the rollup), so its usefulness is shown.
+    # Three teams of 3, each with 2 raters and 2 owners: Other teams has 6 of each (each
+    # person counted in one group by the rollup), so its usefulness and follow-through
+    # are shown.
     for name in ("X", "Y", "Z"):
         team = Team.objects.create(organization=acme, name=name)
-        rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, team, people=3, members=2, raters=2, planned=4, held=4, rating_sum=8, rating_count=2)  # fmt: skip
+        rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, team, people=3, members=2, raters=2, owners=2, planned=4, held=4, rating_sum=8, rating_count=2, actions_on_time=1, actions_late=1)  # fmt: skip
     report = org_report(acme)
     (other,) = report.groups.shown
     assert other.label == "Other teams (3 teams)"
-    assert (other.figures.members, other.figures.raters) == (6, 6)
+    assert (other.figures.members, other.figures.raters, other.figures.owners) == (6, 6, 6)
     assert str(other.cells.usefulness) == "4.0"
     assert str(other.cells.adherence) == "100 %"
+    assert str(other.cells.follow_through) == "50 %"
+    assert other.cells.notes == ()
+
+
+def test_a_headline_follow_through_that_would_give_a_team_away_is_held_back(
+    acme: Organization,
+) -> None:
+    # Big: nine owners. Solo owner: six people with 1:1s, one person owning all its items.
+    # The headline's follow-through minus Big's would be that one person's.
+    big = Team.objects.create(organization=acme, name="Big")
+    solo = Team.objects.create(organization=acme, name="Solo owner")
+    rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, big, people=9, members=9, owners=9, planned=9, held=9, actions_on_time=9)  # fmt: skip
+    rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, solo, people=6, members=6, owners=1, planned=6, held=6, actions_overdue=4)  # fmt: skip
+    report = org_report(acme)
+    assert report.headline_cells is not None
+    assert str(report.headline_cells.adherence) == "100 %"
+    cell = report.headline_cells.follow_through
+    assert (cell.value, cell.note) == ("—", GIVES_AWAY)
+    assert report.headline_cells.notes == (f"Follow-through not shown: {GIVES_AWAY}",)
+    shown = {g.label: g.cells for g in report.groups.shown}
+    assert str(shown["Big"].follow_through) == "100 %"
+    assert (shown["Solo owner"].follow_through.note, str(shown["Solo owner"].adherence)) == (
+        FEW_OWNERS,
+        "100 %",
+    )
+    # With five owners between the teams holding it back, the headline may show it.
+    rollup(acme, Kind.RECENT, TODAY, Scope.TEAM, Team.objects.create(organization=acme, name="Four owners"), people=5, members=5, owners=4, planned=5, held=5, actions_on_time=4)  # fmt: skip
+    headline = org_report(acme).headline_cells
+    assert headline is not None
+    assert str(headline.follow_through) == f"{round(13 / 17 * 100)} %"
+
+
+def add_items(org: Organization, owner_email: str, outcomes: tuple[bool, ...]) -> None:
+    """Action items of the owner's own 1:1, due ten days ago: done on time or still open."""
+    owner = Person.objects.get(email=owner_email)
+    series = Relationship.objects.get(organization=org, member=owner)
+    due = (datetime.now(UTC) - timedelta(days=10)).date()
+    for done in outcomes:
+        done_at = datetime.combine(due, datetime.min.time(), tzinfo=UTC) if done else None
+        ActionItem.objects.create(
+            organization=org,
+            relationship=series,
+            owner=owner,
+            created_by=owner,
+            text="Send the draft",
+            due_date=due,
+            done_at=done_at,
+        )
+
+
+def test_a_team_of_five_with_one_owner_shows_no_follow_through(
+    ada: Person, planted: Organization
+) -> None:
+    # Engineering: five members had 1:1s, but only one of them owns items due, and nobody
+    # else in the organization does: no rate anywhere would be more than theirs.
+    add_items(planted, "e0@acme.test", (True, False))
+    rollup_organization(planted, now=datetime.now(UTC) + timedelta(days=1))
+    page = client_for(ada).get(reverse("insights:org")).content.decode()
+    assert f'<br><small class="muted">{FEW_OWNERS}</small>' in page
+    assert f"Follow-through not shown: {FEW_OWNERS}." in page  # the headline
+    assert f"Follow-through not shown ({FEW_OWNERS}):" in page  # the trends
+    text = client_for(ada).get(reverse("insights:org_csv")).content.decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert all(row["follow_through_percent"] == "" for row in table)
+    by_group = {row["group"]: row for row in table if row["section"] == "recent"}
+    engineering = by_group["Engineering"]
+    assert engineering["adherence_percent"] != ""
+    assert engineering["note"] == f"Follow-through not shown: {FEW_OWNERS}"
+    assert by_group["Whole organization"]["note"] == f"Follow-through not shown: {FEW_OWNERS}"
+    months = [row for row in table if row["section"] == "month"]
+    assert any(f"Follow-through not shown: {FEW_OWNERS}" in row["note"] for row in months)
+
+
+def test_the_headline_never_gives_a_single_owner_away_by_subtraction(
+    ada: Person, planted: Organization
+) -> None:
+    # Other teams: five owners, all on time. Engineering: one owner, one of two on time.
+    # The headline (six owners) minus Other teams would be Engineering's one person.
+    add_items(planted, "e0@acme.test", (True, False))
+    for email in ("s0@acme.test", "s1@acme.test", "s2@acme.test", "s3@acme.test", "solo@acme.test"):  # fmt: skip
+        add_items(planted, email, (True,))
+    rollup_organization(planted, now=datetime.now(UTC) + timedelta(days=1))
+    report = org_report(planted)
+    assert report.headline is not None
+    assert report.headline.owners == 6
+    assert report.headline_cells is not None
+    assert report.headline_cells.follow_through.note == GIVES_AWAY
+    text = client_for(ada).get(reverse("insights:org_csv")).content.decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(text)))
+    by_group = {row["group"]: row for row in table if row["section"] == "recent"}
+    whole = by_group["Whole organization"]
+    assert (whole["follow_through_percent"], whole["note"]) == ("", f"Follow-through not shown: {GIVES_AWAY}")  # fmt: skip
+    assert by_group["Engineering"]["follow_through_percent"] == ""
+    other = by_group["Other teams (1 team) and people without a team"]
+    assert (other["follow_through_percent"], other["note"]) == ("100", "")
+    page = client_for(ada).get(reverse("insights:org")).content.decode()
+    assert f"Follow-through not shown: {GIVES_AWAY}." in page
+    # Team months are never shown: the organization's month, of six owners, may be.
+    months = [row for row in table if row["section"] == "month" and row["follow_through_percent"]]
+    assert months
+
+
+def test_five_owners_in_a_team_show_its_follow_through(ada: Person, planted: Organization) -> None:
+    for number in range(5):
+        add_items(planted, f"e{number}@acme.test", (True, number < 3))
+    rollup_organization(planted, now=datetime.now(UTC) + timedelta(days=1))
+    text = client_for(ada).get(reverse("insights:org_csv")).content.decode("utf-8-sig")
+    by_group = {row["group"]: row for row in csv.DictReader(io.StringIO(text)) if row["section"] == "recent"}  # fmt: skip
+    # Eight of ten done on time; Engineering holds every item, the headline too.
+    assert by_group["Engineering"]["follow_through_percent"] == "80"
+    assert by_group["Engineering"]["note"] == ""
+    assert by_group["Whole organization"]["follow_through_percent"] == "80"
 
 
 def test_a_new_organization_shows_no_data_yet_not_hidden(ada: Person) -> None:

@@ -8,6 +8,7 @@ that day (AS_OF). Lee (Platform) meets Mo (Platform) every Monday at 10:00 UTC s
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import combinations
 from typing import Any
 
 import pytest
@@ -420,6 +421,73 @@ def test_a_lead_who_rated_only_other_teams_meetings_counts_in_one_of_them(
     counted = [figures(world.org, Kind.MONTH, JAN, team)["raters"] for team in (world.platform, world.design)]  # fmt: skip
     assert sorted(counted) == [0, 1]
     assert figures(world.org, Kind.MONTH, JAN)["raters"] == 1
+
+
+def test_an_owner_counts_once_in_one_group(world: World) -> None:
+    # Lee owns items of Mo's 1:1 (Platform, his own team) and of Dee's (Design): he counts
+    # in Platform only. Mo owns two items: one person. Dee owns one of her own 1:1.
+    action(world.weekly, world.lee, date(2027, 1, 11), None)
+    action(world.weekly, world.mo, date(2027, 1, 12), at(12, 1))
+    action(world.weekly, world.mo, date(2027, 1, 20), at(25, 1))
+    action(world.ended, world.lee, date(2027, 1, 13), at(13, 1))
+    action(world.ended, world.dee, date(2027, 1, 14), None)
+    # Not counted in follow-through, so no owner: not due yet, no due date.
+    action(world.ended, world.nat, date(2027, 3, 20), None)
+    action(world.ended, world.nat, None, None)
+    rollup_organization(world.org, now=NOW)
+    for kind, period in ((Kind.MONTH, JAN), (Kind.RECENT, TODAY)):
+        platform = figures(world.org, kind, period, world.platform)
+        design = figures(world.org, kind, period, world.design)
+        assert pick(platform, "owners", "actions_due") == (2, 3)  # Lee and Mo
+        assert pick(design, "owners", "actions_due") == (1, 2)  # Dee; Lee counts in Platform
+        assert figures(world.org, kind, period)["owners"] == 3  # Lee, Mo and Dee, once each
+        nobody = rows(world.org).get((kind, period, Scope.NO_TEAM, None), {})
+        assert nobody.get("owners", 0) == 0  # Nat's items are not due in the period
+    assert figures(world.org, Kind.MONTH, FEB)["owners"] == 0
+
+
+def test_an_owner_of_only_other_teams_items_counts_in_one_of_them(world: World) -> None:
+    # Nat (no team) leads Mo (Platform) and Dee (Design) and owns an item in each 1:1.
+    first = weekly(world.nat, world.mo, date(2027, 1, 5))
+    second = weekly(world.nat, world.dee, date(2027, 1, 7))
+    action(first, world.nat, date(2027, 1, 5), None)
+    action(second, world.nat, date(2027, 1, 7), None)
+    rollup_organization(world.org, now=NOW)
+    teams = (world.platform, world.design)
+    counted = [figures(world.org, Kind.MONTH, JAN, team)["owners"] for team in teams]
+    # The lowest team id, whichever team was created first.
+    lowest = min(teams, key=lambda team: team.pk)
+    assert counted == [1 if team == lowest else 0 for team in teams]
+    assert figures(world.org, Kind.MONTH, JAN)["owners"] == 1
+    assert figures(world.org, Kind.MONTH, JAN, scope=Scope.NO_TEAM)["owners"] == 0
+
+
+def test_owners_of_merged_groups_add_up_to_at_most_the_distinct_owners(world: World) -> None:
+    # Lee owns items in Platform (his own team), Design and Nat's group; Dee owns one in
+    # Platform only. Any set of groups sums to at most the distinct people who own their
+    # items: counted in every group, Lee alone would make Design and Nat's group sum to 2.
+    nats = weekly(world.lee, world.nat, date(2027, 1, 5))
+    action(world.weekly, world.lee, date(2027, 1, 11), None)
+    action(world.ended, world.lee, date(2027, 1, 13), None)
+    action(nats, world.lee, date(2027, 1, 12), None)
+    action(world.weekly, world.dee, date(2027, 1, 18), None)
+    rollup_organization(world.org, now=NOW)
+    groups = {
+        "platform": figures(world.org, Kind.MONTH, JAN, world.platform)["owners"],
+        "design": figures(world.org, Kind.MONTH, JAN, world.design)["owners"],
+        "nobody": figures(world.org, Kind.MONTH, JAN, scope=Scope.NO_TEAM)["owners"],
+    }
+    assert groups == {"platform": 2, "design": 0, "nobody": 0}  # Lee and Dee
+    distinct = {
+        "platform": {"lee", "dee"},
+        "design": {"lee"},
+        "nobody": {"lee"},
+    }
+    for size in (1, 2, 3):
+        for chosen in combinations(groups, size):
+            owners = set().union(*(distinct[name] for name in chosen))
+            assert sum(groups[name] for name in chosen) <= len(owners)
+    assert figures(world.org, Kind.MONTH, JAN)["owners"] == sum(groups.values()) == 2
 
 
 # -- as of the start of the day ----------------------------------------------------------
