@@ -72,10 +72,15 @@ def follow_sides(health: Health, viewer: Person) -> list[dict[str, Any]]:
 
 
 def follow_bar(follow: FollowThrough, person: Person, viewer: Person) -> Any:
+    """The parts of the on-time rate: items due in the window, done on time, late or not."""
     who = "Your" if person.pk == viewer.pk else f"{first_name(person.name)}’s"
     return share_bar(
-        title=f"{who} action items",
-        parts=[("On time", follow.on_time), ("Late", follow.late), ("Overdue", follow.overdue)],
+        title=f"{who} action items due in the last 90 days",
+        parts=[
+            ("On time", follow.on_time),
+            ("Late", follow.late),
+            ("Overdue", follow.overdue_in_window),
+        ],
     )
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from growth.models import CheckIn
 from insights.blocks import blocks_rebuild
-from meetings.models import Meeting, Rating, Relationship
+from meetings.models import ActionItem, Meeting, Rating, Relationship
 from meetings.services.meetings import meeting_rate
 from people.models import Organization, Person
 from tests.conftest import client_for, make_person
@@ -246,3 +246,23 @@ def test_days_since_count_in_the_viewer_s_time_zone(
     url = reverse("insights:relationship", args=[series.uuid])
     assert "<strong>today</strong>" in client_for(maya).get(url).content.decode()
     assert "<strong>yesterday</strong>" in client_for(ravi).get(url).content.decode()
+
+
+def test_the_follow_through_bar_shows_the_parts_of_the_rate(
+    series: Relationship, ravi: Person, now: datetime
+) -> None:
+    """An item overdue for longer than the window counts as overdue, not in the rate: the
+    bar under the rate shows the same parts as the rate."""
+    ActionItem.objects.create(
+        organization_id=series.organization_id,
+        relationship=series,
+        text="Long forgotten",
+        owner=ravi,
+        created_by=ravi,
+        due_date=(now - timedelta(days=200)).date(),
+    )
+    page = client_for(ravi).get(reverse("insights:relationship", args=[series.uuid])).content
+    text = page.decode()
+    assert "<strong>100 %</strong> on time" in text
+    assert "On time 100 %" in text  # Ravi's bar: every item due in 90 days done on time
+    assert "The oldest overdue item is 200 days past its due date." in text
