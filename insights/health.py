@@ -23,6 +23,7 @@ from insights.metrics import (
     attendance,
     early_warnings,
     follow_through,
+    mood_trend,
     theme_coverage,
     usefulness,
 )
@@ -163,7 +164,7 @@ def health_of(facts: Facts, *, now: datetime, tz: str, with_warnings: bool = Tru
         ),
         usefulness=useful,
         warnings=warnings,
-        moods=[c.mood for c in facts.checkins],
+        moods=mood_trend(facts.checkins),
         last_workload=facts.checkins[-1].workload if facts.checkins else None,
     )
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from insights.health import Health, health_for
+from meetings.access import relationships_of
 from meetings.models import Relationship
 from people.models import Person
 
@@ -23,9 +24,14 @@ def team_rows(manager: Person, *, now: datetime) -> list[TeamRow]:
     count: a report who moved from another manager starts afresh here (their earlier
     1:1 belongs to its own participants).
     """
-    reports = list(Person.objects.filter(manager=manager, is_active=True).order_by("name", "pk"))
+    reports = list(
+        Person.objects.filter(
+            manager=manager, is_active=True, organization_id=manager.org_id
+        ).order_by("name", "pk")
+    )
     series = (
-        Relationship.objects.filter(lead=manager, member__manager=manager, member__is_active=True)
+        relationships_of(manager)
+        .filter(lead=manager, member__manager=manager, member__is_active=True)
         .exclude(status=Relationship.Status.ENDED)
         .select_related("lead", "member")
         .order_by("created_at", "pk")

@@ -25,7 +25,7 @@ from meetings.schedule import describe_rrule
 from notifications import ical
 from notifications.emails import absolute, build_email
 from notifications.models import Delivery
-from notifications.outbox import Skip, delivery_create, email_renderer
+from notifications.outbox import Skip, delivery_create, delivery_relationship, email_renderer
 from notifications.reminders import preferences_for
 from people.models import Person
 
@@ -177,12 +177,8 @@ def _load(delivery: Delivery) -> tuple[Person, Relationship]:
     person = delivery.person
     if person is None or delivery.relationship_id is None:
         raise Skip("Nobody to send this to.")
-    relationship = (
-        Relationship.objects.select_related("lead", "member")
-        .filter(pk=delivery.relationship_id)
-        .first()
-    )
-    if relationship is None or person.pk not in (relationship.lead_id, relationship.member_id):
+    relationship = delivery_relationship(delivery)
+    if person.pk not in (relationship.lead_id, relationship.member_id):
         raise Skip("The 1:1 is gone.")
     if not wants_invitations(person):
         raise Skip("Calendar invitations are turned off.")

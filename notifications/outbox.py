@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.timezone import now
 
+from meetings.models import Relationship
 from notifications.models import Delivery
 from people.models import Person
 
@@ -40,6 +41,25 @@ BACKOFF_MAX = timedelta(hours=6)
 
 class Skip(Exception):
     """The message is no longer wanted (the meeting was cancelled, a preference is off)."""
+
+
+def delivery_relationship(delivery: Delivery, *, ended_ok: bool = True) -> Relationship:
+    """The 1:1 a delivery is about, with both participants loaded.
+
+    Raises Skip when it no longer exists, or (unless `ended_ok`) when it has ended.
+    """
+    relationship = (
+        Relationship.objects.select_related("lead", "member")
+        .filter(pk=delivery.relationship_id)
+        .first()
+        if delivery.relationship_id is not None
+        else None
+    )
+    if relationship is None:
+        raise Skip("The 1:1 no longer exists.")
+    if not ended_ok and relationship.status == Relationship.Status.ENDED:
+        raise Skip("The 1:1 has ended.")
+    return relationship
 
 
 class DeliveryError(Exception):

@@ -47,7 +47,7 @@ from meetings.selectors import agenda_points, open_action_items, series_upcoming
 from notifications import webhooks
 from notifications.emails import absolute, build_email
 from notifications.models import Delivery, Preferences
-from notifications.outbox import Skip, delivery_create, email_renderer
+from notifications.outbox import Skip, delivery_create, delivery_relationship, email_renderer
 from notifications.periodic import periodic
 from people.models import Person
 
@@ -368,19 +368,6 @@ def _current_occurrence(
     return key, None
 
 
-def _load_relationship(delivery: Delivery) -> Relationship:
-    if delivery.relationship_id is None:
-        raise Skip("The 1:1 no longer exists.")
-    relationship = (
-        Relationship.objects.select_related("lead", "member")
-        .filter(pk=delivery.relationship_id)
-        .first()
-    )
-    if relationship is None:
-        raise Skip("The 1:1 no longer exists.")
-    return relationship
-
-
 @email_renderer(Delivery.Kind.REMINDER)
 def render_reminder(delivery: Delivery) -> EmailMessage:
     person = delivery.person
@@ -388,7 +375,7 @@ def render_reminder(delivery: Delivery) -> EmailMessage:
     assert delivery.occurrence_key is not None
     again = bool(delivery.payload.get("again"))
     moment = current_time()
-    relationship = _load_relationship(delivery)
+    relationship = delivery_relationship(delivery)
     if relationship.status != Relationship.Status.ACTIVE:
         raise Skip("The 1:1 is paused or has ended.")
     prefs = preferences_for(person)
@@ -520,7 +507,7 @@ def render_recap(delivery: Delivery) -> EmailMessage:
     person = delivery.person
     assert person is not None
     again = bool(delivery.payload.get("again"))
-    relationship = _load_relationship(delivery)
+    relationship = delivery_relationship(delivery)
     meeting = Meeting.objects.filter(pk=delivery.meeting_id or 0, relationship=relationship).first()
     if meeting is None or meeting.status != Meeting.Status.HELD:
         raise Skip("The meeting was reopened.")
@@ -746,7 +733,7 @@ def render_nudge(delivery: Delivery) -> EmailMessage:
     person = delivery.person
     assert person is not None
     again = bool(delivery.payload.get("again"))
-    relationship = _load_relationship(delivery)
+    relationship = delivery_relationship(delivery)
     if relationship.status != Relationship.Status.ACTIVE:
         raise Skip("The 1:1 is paused or has ended.")
     if not preferences_for(person).email_nudges and not again:

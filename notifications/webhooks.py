@@ -36,7 +36,14 @@ from meetings.occurrences import key_slug, occurrence_exists, segments
 from meetings.schedule import segment_for
 from notifications.emails import absolute
 from notifications.models import Delivery, Webhook
-from notifications.outbox import DeliveryError, Skip, delivery_create, delivery_resend, sender
+from notifications.outbox import (
+    DeliveryError,
+    Skip,
+    delivery_create,
+    delivery_relationship,
+    delivery_resend,
+    sender,
+)
 from people.models import Organization, Person
 
 MAX_PERSON_WEBHOOKS = 10
@@ -408,19 +415,6 @@ def _who(webhook: Webhook, relationship: Relationship) -> str:
     return f"the 1:1 of {_pair(relationship)}"
 
 
-def _relationship_for(delivery: Delivery) -> Relationship:
-    if delivery.relationship_id is None:
-        raise Skip("The message names no 1:1.")
-    relationship = (
-        Relationship.objects.select_related("lead", "member")
-        .filter(pk=delivery.relationship_id)
-        .first()
-    )
-    if relationship is None or relationship.status == Relationship.Status.ENDED:
-        raise Skip("The 1:1 has ended.")
-    return relationship
-
-
 def _check_people(webhook: Webhook, relationship: Relationship) -> None:
     if not (relationship.lead.is_active and relationship.member.is_active):
         raise Skip("A participant has left.")
@@ -429,7 +423,7 @@ def _check_people(webhook: Webhook, relationship: Relationship) -> None:
 
 
 def _reminder(delivery: Delivery, webhook: Webhook) -> Message:
-    relationship = _relationship_for(delivery)
+    relationship = delivery_relationship(delivery, ended_ok=False)
     _check_people(webhook, relationship)
     key = delivery.occurrence_key
     if key is None:
@@ -474,7 +468,7 @@ def _reminder(delivery: Delivery, webhook: Webhook) -> Message:
 
 
 def _recap(delivery: Delivery, webhook: Webhook) -> Message:
-    relationship = _relationship_for(delivery)
+    relationship = delivery_relationship(delivery, ended_ok=False)
     _check_people(webhook, relationship)
     meeting = (
         Meeting.objects.filter(pk=delivery.meeting_id, relationship=relationship).first()

@@ -15,6 +15,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from growth.models import CheckIn
 from insights.blocks import blocks_rebuild
@@ -266,3 +267,31 @@ def test_the_follow_through_bar_shows_the_parts_of_the_rate(
     assert "<strong>100 %</strong> on time" in text
     assert "On time 100 %" in text  # Ravi's bar: every item due in 90 days done on time
     assert "The oldest overdue item is 200 days past its due date." in text
+
+
+def test_the_1on1_page_shows_the_health_card_to_both_with_both_sides_follow_through(
+    series: Relationship, maya: Person, ravi: Person
+) -> None:
+    """Issue 6, point 1: on the relationship page itself, for both participants, with the
+    manager's follow-through as prominent as the report's (the same markup for both)."""
+    ActionItem.objects.create(
+        organization_id=series.organization_id,
+        relationship=series,
+        text="Overdue for Maya",
+        owner=maya,
+        created_by=maya,
+        due_date=(timezone.now() - timedelta(days=3)).date(),
+    )
+    url = reverse("meetings:relationship", args=[series.uuid])
+    for viewer, other in ((maya, "Ravi"), (ravi, "Maya")):
+        page = client_for(viewer).get(url).content.decode()
+        card = page[page.index('id="health-card"') :]
+        card = card[: card.index("</section>")]
+        assert "How your 1:1s are going" in card
+        assert "12 of 13, last 90 days" in card
+        assert card.count('class="follow-side"') == 2
+        assert "<strong>You</strong>" in card
+        assert f"<strong>{other}</strong>" in card
+        assert "Shared talking points raised" in card
+        assert reverse("insights:relationship", args=[series.uuid]) in card
+        assert "Overdue for Maya" not in card  # counts, never the text
